@@ -1,0 +1,60 @@
+# Everything installs itself: `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := ffmpeg redis-server
+# Installed without its dependencies: it pins protobuf<5, which the Google clients
+# that apache-beam needs have outgrown; the emulator runs fine on the newer protobuf.
+TASKS_EMULATOR := gcloud-tasks-emulator==0.6.2
+
+.PHONY: setup system demo test unit lint typecheck schemas lock clean
+
+setup: system $(STAMP)
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps $(TASKS_EMULATOR)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/liveclips demo
+
+test: setup lint typecheck
+	$(BIN)/python -m schemas.generate --check
+	$(BIN)/pytest -ra
+
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+schemas: setup
+	$(BIN)/python -m schemas.generate
+
+# Re-resolve the pins after changing pyproject.toml dependencies.
+lock:
+	rm -rf /tmp/liveclips-lock && $(PYTHON) -m venv /tmp/liveclips-lock
+	/tmp/liveclips-lock/bin/pip install -q --upgrade pip
+	/tmp/liveclips-lock/bin/pip install -q -e '.[dev]'
+	/tmp/liveclips-lock/bin/pip freeze --exclude-editable | grep -v '^gcloud-tasks-emulator' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache out

@@ -1,0 +1,49 @@
+"""Where every cloud endpoint and resource name comes from: the environment, never code.
+
+Locally `liveclips local up` writes these variables to `.liveclips/local.env`; in the
+cloud they are set by Terraform / serverless.yml. Emulator hosts use the names the
+official clients already understand (PUBSUB_EMULATOR_HOST, SPANNER_EMULATOR_HOST,
+AWS_ENDPOINT_URL) so that a client built from them behaves identically in tests.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIVECLIPS_", extra="ignore")
+
+    gcp_project: str = "liveclips-local"
+    gcp_location: str = "us-central1"
+    pubsub_emulator_host: str | None = Field(default=None, validation_alias="PUBSUB_EMULATOR_HOST")
+    spanner_emulator_host: str | None = Field(
+        default=None, validation_alias="SPANNER_EMULATOR_HOST"
+    )
+    spanner_instance: str = "liveclips"
+    spanner_database: str = "liveclips"
+    tasks_emulator_host: str | None = Field(
+        default=None, validation_alias="CLOUD_TASKS_EMULATOR_HOST"
+    )
+    render_queue: str = "render-clips"
+    clip_worker_url: str = "http://127.0.0.1:8082/tasks/render"
+
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    aws_region: str = Field(default="us-east-1", validation_alias="AWS_DEFAULT_REGION")
+    media_bucket: str = "liveclips-media"
+    recordings_bucket: str = "liveclips-recordings"
+    idempotency_table: str = "liveclips-idempotency"
+
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
+
+    # Clips are cut from this rendition when the recording offers it, else the best below.
+    clip_max_height: int = 720
+    signed_url_ttl_s: int = 3600
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings()

@@ -1,0 +1,58 @@
+"""Publishing domain events and dead letters to Pub/Sub."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from google.cloud.pubsub_v1 import PublisherClient
+from google.cloud.pubsub_v1.types import PublisherOptions
+
+from adapters.config import settings
+from localcloud.resources import DEAD_LETTER_TOPIC
+from schemas.events import DomainEvent
+
+# Pub/Sub rejects attribute values over 1024 bytes; a reason is a sentence, not a dump.
+_MAX_ATTRIBUTE = 1000
+
+
+@lru_cache(maxsize=1)
+def _publisher() -> PublisherClient:
+    # PUBSUB_EMULATOR_HOST, when set, points this client at the emulator.
+    return PublisherClient(publisher_options=PublisherOptions(enable_message_ordering=True))
+
+
+def topic_path(topic: str) -> str:
+    return f"projects/{settings().gcp_project}/topics/{topic}"
+
+
+def publish(topic: str, event: DomainEvent, *, ordering_key: str = "") -> str:
+    """Publish and wait for the server's ack, so a caller that returns has really sent it."""
+    return _send(topic, event.model_dump_json().encode(), event.envelope_attributes(), ordering_key)
+
+
+def dead_letter(
+    original: bytes,
+    *,
+    reason: str,
+    source: str,
+    attributes: Mapping[str, str] | None = None,
+) -> str:
+    """Keep bytes that can never be processed, with the reason, for a person to look at."""
+    tagged = dict(attributes or {})
+    tagged["dead_letter_reason"] = reason[:_MAX_ATTRIBUTE]
+    tagged["dead_letter_source"] = source
+    return _send(DEAD_LETTER_TOPIC, original, tagged, "")
+
+
+def _send(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> str:
+    path = topic_path(topic)
+    client = _publisher()
+    future = client.publish(path, data, ordering_key=ordering_key, **attributes)
+    try:
+        return str(future.result(timeout=30))
+    except Exception:
+        # An ordered key stays paused after a failure until resumed; the caller retries.
+        if ordering_key:
+            client.resume_publish(path, ordering_key)
+        raise

@@ -1,0 +1,43 @@
+"""S3: recordings written by IVS, clips written by the workers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+
+from adapters.config import settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+
+@lru_cache(maxsize=1)
+def client() -> S3Client:
+    config = settings()
+    return boto3.client("s3", endpoint_url=config.aws_endpoint_url, region_name=config.aws_region)
+
+
+def read_bytes(bucket: str, key: str, byte_range: tuple[int, int] | None = None) -> bytes:
+    """Whole object, or (length, offset) of it as HLS byte-range playlists address it."""
+    if byte_range is None:
+        return client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    length, offset = byte_range
+    ranged = client().get_object(
+        Bucket=bucket, Key=key, Range=f"bytes={offset}-{offset + length - 1}"
+    )
+    return ranged["Body"].read()
+
+
+def upload(path: Path, bucket: str, key: str, content_type: str) -> None:
+    client().upload_file(str(path), bucket, key, ExtraArgs={"ContentType": content_type})
+
+
+def signed_url(bucket: str, key: str) -> str:
+    return client().generate_presigned_url(
+        "get_object",
+        Params={"Bucket": bucket, "Key": key},
+        ExpiresIn=settings().signed_url_ttl_s,
+    )

@@ -1,0 +1,312 @@
+"""Cloud Spanner: the system of record for streams, recordings, highlights and clips."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from google.cloud import spanner
+from google.cloud.spanner_v1.database import Database
+from google.cloud.spanner_v1.transaction import Transaction
+
+from adapters.config import settings
+from domain import lifecycle
+from schemas.events import HighlightDetected
+
+COMMIT_TS = spanner.COMMIT_TIMESTAMP
+
+
+@lru_cache(maxsize=1)
+def database() -> Database:
+    # SPANNER_EMULATOR_HOST, when set, points this client at the emulator.
+    config = settings()
+    client = spanner.Client(project=config.gcp_project)
+    return client.instance(config.spanner_instance).database(config.spanner_database)
+
+
+def _one(txn: Transaction, sql: str, **params: Any) -> list[Any] | None:
+    rows = list(txn.execute_sql(sql, params=params, param_types=_types(params)))
+    return rows[0] if rows else None
+
+
+def _types(params: dict[str, Any]) -> dict[str, Any]:
+    mapping = {str: spanner.param_types.STRING, float: spanner.param_types.FLOAT64}
+    return {k: mapping[type(v)] for k, v in params.items()}
+
+
+_STREAM_COLUMNS = ("StreamId", "ChannelId", "State", "StartedAt", "EndedAt", "LastEventAt")
+# Column names are constants of this module; every value travels as a query parameter.
+_SELECT_STREAM = f"SELECT {', '.join(_STREAM_COLUMNS)} FROM Streams WHERE StreamId = @id"  # noqa: S608
+
+
+def apply_stream_change(
+    *, stream_id: str, channel_id: str, change: lifecycle.StreamChange, at: datetime
+) -> lifecycle.StreamRecord:
+    def work(txn: Transaction) -> lifecycle.StreamRecord:
+        row = _one(
+            txn,
+            _SELECT_STREAM,
+            id=stream_id,
+        )
+        current = lifecycle.StreamRecord(*row) if row else None
+        updated = lifecycle.apply_stream_change(
+            current, stream_id=stream_id, channel_id=channel_id, change=change, at=at
+        )
+        txn.insert_or_update(
+            "Streams",
+            columns=(*_STREAM_COLUMNS, "UpdatedAt"),
+            values=[(*asdict(updated).values(), COMMIT_TS)],
+        )
+        return updated
+
+    result: lifecycle.StreamRecord = database().run_in_transaction(work)
+    return result
+
+
+_RECORDING_COLUMNS = (
+    "RecordingId",
+    "ChannelId",
+    "StreamId",
+    "Bucket",
+    "KeyPrefix",
+    "State",
+    "StartedAt",
+    "EndedAt",
+    "DurationMs",
+    "LastEventAt",
+)
+_SELECT_RECORDING = (
+    f"SELECT {', '.join(_RECORDING_COLUMNS)} FROM Recordings WHERE RecordingId = @id"  # noqa: S608
+)
+
+
+def _read_recording(txn: Transaction, recording_id: str) -> lifecycle.RecordingRecord | None:
+    row = _one(
+        txn,
+        _SELECT_RECORDING,
+        id=recording_id,
+    )
+    return lifecycle.RecordingRecord(*row) if row else None
+
+
+def _write_recording(txn: Transaction, record: lifecycle.RecordingRecord) -> None:
+    txn.insert_or_update(
+        "Recordings",
+        columns=(*_RECORDING_COLUMNS, "UpdatedAt"),
+        values=[(*asdict(record).values(), COMMIT_TS)],
+    )
+
+
+def apply_recording_change(
+    *,
+    recording_id: str,
+    channel_id: str,
+    stream_id: str | None,
+    bucket: str,
+    key_prefix: str,
+    change: lifecycle.RecordingChange,
+    at: datetime,
+    duration_ms: int | None = None,
+) -> lifecycle.RecordingRecord:
+    def work(txn: Transaction) -> lifecycle.RecordingRecord:
+        updated = lifecycle.apply_recording_change(
+            _read_recording(txn, recording_id),
+            recording_id=recording_id,
+            channel_id=channel_id,
+            stream_id=stream_id,
+            bucket=bucket,
+            key_prefix=key_prefix,
+            change=change,
+            at=at,
+            duration_ms=duration_ms,
+        )
+        _write_recording(txn, updated)
+        return updated
+
+    result: lifecycle.RecordingRecord = database().run_in_transaction(work)
+    return result
+
+
+def record_highlight(highlight: HighlightDetected) -> None:
+    """Store the candidate; creates a placeholder recording if its start event is late."""
+
+    def work(txn: Transaction) -> None:
+        if _read_recording(txn, highlight.recording_id) is None:
+            _write_recording(
+                txn,
+                lifecycle.RecordingRecord(
+                    recording_id=highlight.recording_id,
+                    channel_id=highlight.channel_id,
+                    stream_id=None,
+                    bucket=highlight.bucket,
+                    key_prefix=highlight.recording_prefix,
+                    state="RECORDING",
+                    started_at=None,
+                    ended_at=None,
+                    duration_ms=None,
+                    last_event_at=None,
+                ),
+            )
+        txn.insert_or_update(
+            "HighlightCandidates",
+            columns=(
+                "RecordingId",
+                "HighlightId",
+                "MomentStartS",
+                "MomentEndS",
+                "MomentEndedAt",
+                "Score",
+                "Reason",
+                "ClipId",
+                "DetectedAt",
+            ),
+            values=[
+                (
+                    highlight.recording_id,
+                    highlight.highlight_id,
+                    highlight.moment_start_s,
+                    highlight.moment_end_s,
+                    highlight.moment_ended_at,
+                    highlight.score,
+                    highlight.reason,
+                    highlight.clip_id,
+                    COMMIT_TS,
+                )
+            ],
+        )
+
+    database().run_in_transaction(work)
+
+
+def claim_clip(highlight: HighlightDetected) -> tuple[str, str | None]:
+    """Mark the clip RENDERING unless it is already PUBLISHED; return (state, stream id)."""
+
+    def work(txn: Transaction) -> tuple[str, str | None]:
+        recording = _read_recording(txn, highlight.recording_id)
+        stream_id = recording.stream_id if recording else None
+        row = _one(
+            txn,
+            "SELECT State FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
+            rec=highlight.recording_id,
+            clip=highlight.clip_id,
+        )
+        if row and row[0] == "PUBLISHED":
+            return "PUBLISHED", stream_id
+        txn.insert_or_update(
+            "Clips",
+            columns=(
+                "RecordingId",
+                "ClipId",
+                "HighlightId",
+                "ChannelId",
+                "StreamId",
+                "State",
+                "StartS",
+                "EndS",
+                "MomentEndedAt",
+                "CreatedAt",
+            ),
+            values=[
+                (
+                    highlight.recording_id,
+                    highlight.clip_id,
+                    highlight.highlight_id,
+                    highlight.channel_id,
+                    stream_id,
+                    "RENDERING",
+                    highlight.clip_start_s,
+                    highlight.clip_end_s,
+                    highlight.moment_ended_at,
+                    COMMIT_TS,
+                )
+            ],
+        )
+        return "RENDERING", stream_id
+
+    result: tuple[str, str | None] = database().run_in_transaction(work)
+    return result
+
+
+def mark_clip_published(
+    *,
+    recording_id: str,
+    clip_id: str,
+    bucket: str,
+    key: str,
+    duration_s: float,
+    width: int,
+    height: int,
+) -> datetime:
+    """Flip the clip to PUBLISHED; the commit timestamp is its publication time."""
+    with database().batch() as batch:
+        batch.update(
+            "Clips",
+            columns=(
+                "RecordingId",
+                "ClipId",
+                "State",
+                "Bucket",
+                "ObjectKey",
+                "DurationS",
+                "Width",
+                "Height",
+                "PublishedAt",
+            ),
+            values=[
+                (
+                    recording_id,
+                    clip_id,
+                    "PUBLISHED",
+                    bucket,
+                    key,
+                    duration_s,
+                    width,
+                    height,
+                    COMMIT_TS,
+                )
+            ],
+        )
+    committed: datetime = batch.committed
+    return committed
+
+
+def published_clips(limit: int) -> list[dict[str, Any]]:
+    sql = (
+        "SELECT ClipId, RecordingId, ChannelId, StreamId, StartS, EndS, DurationS, Width, Height,"
+        " Bucket, ObjectKey, MomentEndedAt, PublishedAt FROM Clips@{FORCE_INDEX=ClipsByPublishedAt}"
+        " WHERE State = 'PUBLISHED' ORDER BY PublishedAt DESC LIMIT @limit"
+    )
+    with database().snapshot() as snapshot:
+        rows = snapshot.execute_sql(
+            sql, params={"limit": limit}, param_types={"limit": spanner.param_types.INT64}
+        )
+        names = [
+            "clip_id",
+            "recording_id",
+            "channel_id",
+            "stream_id",
+            "start_s",
+            "end_s",
+            "duration_s",
+            "width",
+            "height",
+            "bucket",
+            "key",
+            "moment_ended_at",
+            "published_at",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def stream(stream_id: str) -> lifecycle.StreamRecord | None:
+    with database().snapshot() as snapshot:
+        rows = list(
+            snapshot.execute_sql(
+                _SELECT_STREAM,
+                params={"id": stream_id},
+                param_types={"id": spanner.param_types.STRING},
+            )
+        )
+    return lifecycle.StreamRecord(*rows[0]) if rows else None

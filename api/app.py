@@ -1,0 +1,66 @@
+"""The mobile feed API (Cloud Run). Reads the Redis feed cache, falling back to Spanner."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Query
+
+from adapters import redis_store, s3, spanner
+from api.models import FeedClip, FeedPage
+
+app = FastAPI(title="liveclips API", version="0.1.0")
+
+
+@app.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/v1/feed", response_model=FeedPage)
+def feed(
+    limit: int = Query(20, ge=1, le=50),
+    before: float | None = Query(None, description="published_at (epoch s) of the last clip seen"),
+) -> FeedPage:
+    items = redis_store.feed_page(limit, before)
+    if not items and before is None:
+        items = [_from_row(row) for row in spanner.published_clips(limit)]
+    clips = [_clip(item) for item in items]
+    next_before = clips[-1].published_at.timestamp() if len(clips) == limit else None
+    return FeedPage(clips=clips, next_before=next_before)
+
+
+def _clip(item: dict[str, Any]) -> FeedClip:
+    return FeedClip(
+        id=item["clip_id"],
+        stream_id=item.get("stream_id"),
+        channel_id=item["channel_id"],
+        recording_id=item["recording_id"],
+        start_s=item["start_s"],
+        end_s=item["end_s"],
+        duration_s=item["duration_s"],
+        width=item["width"],
+        height=item["height"],
+        url=s3.signed_url(item["bucket"], item["key"]),
+        published_at=item["published_at"],
+        moment_ended_at=item["moment_ended_at"],
+    )
+
+
+def _from_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="liveclips API")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    args = parser.parse_args()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

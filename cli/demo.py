@@ -1,0 +1,186 @@
+"""`liveclips demo`: a synthetic live show becomes clips in the feed, on the local cloud.
+
+It starts its own local cloud (so it never disturbs one you have running), broadcasts a
+show with planted loud moments through the local studio, watches the feed API while the
+show is live, then prints what was clipped and how long each clip took, writes
+out/demo/summary.json, and stops everything it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from adapters import s3, spanner
+from adapters.config import settings
+from domain.lifecycle import StreamRecord
+from functions.aws.ivs_bridge import lambda_handler
+from functions.aws.local_context import LocalLambdaContext
+from localcloud.cloud import LocalCloud
+from studio.run import StudioRun, run_studio
+
+console = Console()
+DEMO_CHANNEL_ARN = "arn:aws:ivs:us-east-1:123456789012:channel/DemoChannel01"
+
+
+@dataclass
+class FeedWatcher:
+    """Polls the feed API and remembers when each clip first appeared there."""
+
+    api_url: str
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def poll(self) -> None:
+        try:
+            page = httpx.get(f"{self.api_url}/v1/feed", params={"limit": 50}, timeout=5).json()
+        except httpx.HTTPError:
+            return
+        now = datetime.now(UTC)
+        for clip in page.get("clips", []):
+            if clip["id"] not in self.seen:
+                self.seen[clip["id"]] = {**clip, "in_feed_at": now.isoformat()}
+                console.log(
+                    f"clip {clip['id'][:8]} in the feed: {clip['start_s']:.1f}-{clip['end_s']:.1f}s"
+                )
+
+    def run(self) -> None:
+        while not self.stop.wait(0.25):
+            self.poll()
+
+
+def demo(
+    duration: Annotated[float, typer.Option(help="Show length in seconds.")] = 120.0,
+    speed: Annotated[float, typer.Option(help="Playout speed (1 = real time).")] = 1.0,
+    out: Annotated[Path, typer.Option(help="Where summary.json goes.")] = Path("out/demo"),
+    wait: Annotated[float, typer.Option(help="Seconds to wait for clips after the show.")] = 60.0,
+) -> None:
+    """Run a synthetic live show end to end and report its clips."""
+    out.mkdir(parents=True, exist_ok=True)
+    cloud = LocalCloud(out / "cloud")
+    with console.status("starting the local cloud (emulators, functions, worker, API)..."):
+        env = cloud.up()
+    try:
+        os.environ.update(env.vars)
+        summary = _run_show(env.vars, out, duration=duration, speed=speed, wait_s=wait)
+    finally:
+        with console.status("stopping the local cloud..."):
+            cloud.down()
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    _print_table(summary)
+    console.print(f"summary: [bold]{out / 'summary.json'}[/]")
+    if not summary["clips"]:
+        raise typer.Exit(code=1)
+
+
+def _run_show(
+    variables: dict[str, str], out: Path, *, duration: float, speed: float, wait_s: float
+) -> dict[str, Any]:
+    # Clients are built on first use, from the environment the local cloud just wrote.
+    settings.cache_clear()
+    watcher = FeedWatcher(variables["LIVECLIPS_API_URL"])
+    threading.Thread(target=watcher.run, daemon=True).start()
+    with Progress(
+        TextColumn("[bold]{task.description}[/]"),
+        BarColumn(),
+        TextColumn("{task.fields[clock]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        bar = progress.add_task("encoding the show", total=duration, clock="")
+        run = run_studio(
+            "synthetic",
+            s3=s3.client(),
+            bucket=settings().recordings_bucket,
+            channel_arn=DEMO_CHANNEL_ARN,
+            event_sink=_bridge_sink(),
+            workdir=out / "show",
+            duration_s=duration,
+            speed=speed,
+            on_ready=lambda _show, url: progress.update(bar, description=f"live at {url}"),
+            on_progress=lambda t, total: progress.update(
+                bar, completed=t, clock=f"{t:5.1f}/{total:.0f}s"
+            ),
+        )
+    deadline = time.monotonic() + wait_s
+    with console.status("waiting for the last clips..."):
+        while len(watcher.seen) < len(run.moments) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    watcher.stop.set()
+    watcher.poll()
+    stream = spanner.stream(run.broadcast.stream_id)
+    return _summary(watcher.seen, run, stream, speed)
+
+
+def _summary(
+    seen: dict[str, dict[str, Any]], run: StudioRun, stream: StreamRecord | None, speed: float
+) -> dict[str, Any]:
+    broadcast = run.broadcast
+    clips = []
+    for clip in sorted(seen.values(), key=lambda c: c["start_s"]):
+        moment_end_s = (
+            datetime.fromisoformat(clip["moment_ended_at"]) - broadcast.started_at
+        ).total_seconds()
+        # Show second 0 went out at started_at; show time runs `speed` times the wall clock.
+        moment_wall = broadcast.started_at.timestamp() + moment_end_s / speed
+        published = datetime.fromisoformat(clip["published_at"]).timestamp()
+        clips.append(
+            {
+                "id": clip["id"],
+                "stream_id": clip["stream_id"],
+                "start_s": round(clip["start_s"], 3),
+                "end_s": round(clip["end_s"], 3),
+                "url": clip["url"],
+                "moment_to_clip_s": round(published - moment_wall, 2),
+            }
+        )
+    return {
+        "clips": clips,
+        "stream": {
+            "id": broadcast.stream_id,
+            "channel_arn": broadcast.channel_arn,
+            "recording_prefix": broadcast.recording_prefix,
+            "state": stream.state if stream else None,
+            "started_at": stream.started_at if stream else None,
+            "ended_at": stream.ended_at if stream else None,
+            "duration_s": broadcast.duration_s,
+            "planted_moments": [[m.start_s, m.end_s] for m in run.moments],
+            "speed": speed,
+        },
+    }
+
+
+def _print_table(summary: dict[str, Any]) -> None:
+    table = Table(title=f"clips of stream {summary['stream']['id']}")
+    for column in ("clip", "start s", "end s", "moment -> clip s"):
+        table.add_column(column, justify="right" if column != "clip" else "left")
+    for clip in summary["clips"]:
+        table.add_row(
+            clip["id"][:8],
+            f"{clip['start_s']:.1f}",
+            f"{clip['end_s']:.1f}",
+            f"{clip['moment_to_clip_s']:.2f}",
+        )
+    console.print(table)
+    planted = summary["stream"]["planted_moments"]
+    console.print(f"planted moments: {planted}; stream state: {summary['stream']['state']}")
+
+
+def _bridge_sink() -> Callable[[dict[str, Any]], None]:
+    def send(event: dict[str, Any]) -> None:
+        lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+
+    return send

@@ -1,0 +1,15 @@
+"""The `liveclips` command."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.demo import demo
+from cli.local import local_app
+
+app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
+app.add_typer(local_app, name="local")
+app.command()(demo)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,81 @@
+"""The one declarative list of cloud resources the code uses.
+
+`liveclips local up` provisions exactly this on the emulators; Terraform and
+serverless.yml must declare the same names (a test compares them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEAD_LETTER_TOPIC = "dead-letter"
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    name: str
+    topic: str
+    function: str  # target in functions/gcp/main.py, served at <functions_url>/<function>
+    ordered: bool = False
+    max_delivery_attempts: int = 5
+    ack_deadline_s: int = 60
+
+
+@dataclass(frozen=True)
+class PullSubscription:
+    name: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class AppService:
+    """An HTTP process of ours, run as `python -m <module> --host H --port P`."""
+
+    name: str
+    module: str
+    health_path: str
+
+
+TOPICS: tuple[str, ...] = (
+    "ivs-events",
+    "segments",
+    "segment-analyses",
+    "highlights",
+    "clips",
+    DEAD_LETTER_TOPIC,
+)
+
+PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
+    PushSubscription("lifecycle", "ivs-events", "lifecycle", ordered=True),
+    PushSubscription("analyze-segment", "segments", "analyze_segment", ordered=True),
+    PushSubscription("detect-highlights", "segment-analyses", "detect_highlights", ordered=True),
+    PushSubscription("index-feed", "clips", "index_feed"),
+)
+
+# Keeps every dead letter until someone looks at it; nothing consumes it automatically.
+PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
+    PullSubscription("dead-letter-audit", DEAD_LETTER_TOPIC),
+)
+
+TASK_QUEUES: tuple[str, ...] = ("render-clips",)
+
+BUCKETS: tuple[str, ...] = ("liveclips-recordings", "liveclips-media")
+
+# Powertools idempotency layout: partition key "id".
+DYNAMODB_TABLES: tuple[str, ...] = ("liveclips-idempotency",)
+
+SPANNER_INSTANCE = "liveclips"
+SPANNER_DATABASES: dict[str, Path] = {
+    "liveclips": Path(__file__).resolve().parent.parent / "schemas" / "spanner" / "liveclips.sql",
+}
+
+# Databases listed here are created in the PostgreSQL dialect (their DDL file is PG DDL).
+SPANNER_POSTGRESQL_DATABASES: frozenset[str] = frozenset()
+
+# Started by `liveclips local up` after the emulators, in this order.
+SERVICES: tuple[AppService, ...] = (
+    AppService("functions", "functions.gcp.local_host", "/healthz"),
+    AppService("clip-worker", "clip_workers.app", "/healthz"),
+    AppService("api", "api.app", "/healthz"),
+)

@@ -1,0 +1,195 @@
+"""Our own Pub/Sub event contracts (the AWS shapes live in aws_events.py).
+
+Every message body is one of these models as JSON. The Pub/Sub attributes repeat the
+envelope (`type`, `event_id`, `schema_version`, `occurred_at`) so subscribers can route
+and dedupe without parsing the body; `envelope_attributes` is the only place that builds
+them, `decode` the only place that checks them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from schemas.aws_events import describe_validation_error
+
+
+class InvalidMessage(ValueError):
+    """A message that can never be processed: it goes to the dead-letter topic."""
+
+
+class DomainEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    event_id: str = Field(min_length=1, max_length=128, description="Stable id for dedupe")
+    occurred_at: AwareDatetime = Field(description="Event time (not processing time)")
+
+    def envelope_attributes(self) -> dict[str, str]:
+        return {
+            "type": self.TYPE,
+            "event_id": self.event_id,
+            "schema_version": str(self.SCHEMA_VERSION),
+            "occurred_at": utc_rfc3339(self.occurred_at),
+        }
+
+
+class StreamStateChanged(DomainEvent):
+    TYPE: ClassVar[str] = "stream.state_changed"
+
+    channel_arn: str
+    channel_id: str
+    stream_id: str
+    state: Literal["session_created", "started", "ended", "failed", "session_ended"]
+
+
+class RecordingStateChanged(DomainEvent):
+    TYPE: ClassVar[str] = "recording.state_changed"
+
+    channel_arn: str
+    channel_id: str
+    stream_id: str
+    recording_id: str
+    status: Literal["started", "ended", "start_failed", "end_failed"]
+    bucket: str
+    key_prefix: str
+    duration_ms: int | None = None
+
+
+class LimitBreached(DomainEvent):
+    TYPE: ClassVar[str] = "limit.breached"
+
+    channel_arn: str
+    limit_name: str
+    limit_value: float
+    exceeded_by: float | None = None
+
+
+class SegmentReady(DomainEvent):
+    """A recorded HLS media segment landed in S3 (from S3 Object Created)."""
+
+    TYPE: ClassVar[str] = "segment.ready"
+
+    bucket: str
+    key: str
+    size: int = Field(ge=0)
+    recording_prefix: str
+    recording_id: str
+    channel_id: str
+    rendition: str
+    index: int = Field(ge=0)
+
+
+class SegmentAnalyzed(DomainEvent):
+    """Loudness of one recorded segment, on the recording's own time axis."""
+
+    TYPE: ClassVar[str] = "segment.analyzed"
+
+    bucket: str
+    recording_prefix: str
+    recording_id: str
+    channel_id: str
+    rendition: str
+    index: int = Field(ge=0)
+    start_s: float = Field(ge=0, description="Offset of the segment from recording start")
+    duration_s: float = Field(gt=0)
+    segment_started_at: AwareDatetime = Field(description="PROGRAM-DATE-TIME of the segment")
+    loudness_step_s: float = Field(gt=0)
+    momentary_lufs: list[float] = Field(
+        description="EBU R128 momentary loudness sampled every loudness_step_s from start_s"
+    )
+
+
+class HighlightDetected(DomainEvent):
+    TYPE: ClassVar[str] = "highlight.detected"
+
+    highlight_id: str
+    clip_id: str
+    bucket: str
+    recording_prefix: str
+    recording_id: str
+    channel_id: str
+    moment_start_s: float
+    moment_end_s: float
+    moment_ended_at: AwareDatetime
+    clip_start_s: float = Field(ge=0)
+    clip_end_s: float = Field(gt=0)
+    score: float
+    reason: str
+
+
+class ClipPublished(DomainEvent):
+    TYPE: ClassVar[str] = "clip.published"
+
+    clip_id: str
+    highlight_id: str
+    recording_id: str
+    channel_id: str
+    stream_id: str | None
+    start_s: float
+    end_s: float
+    duration_s: float
+    width: int
+    height: int
+    bucket: str
+    key: str
+    moment_ended_at: AwareDatetime
+    published_at: AwareDatetime
+
+
+class RenderClipTask(BaseModel):
+    """Body of a Cloud Task asking a clip worker to render one clip."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    highlight: HighlightDetected
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.TYPE: cls
+    for cls in (
+        StreamStateChanged,
+        RecordingStateChanged,
+        LimitBreached,
+        SegmentReady,
+        SegmentAnalyzed,
+        HighlightDetected,
+        ClipPublished,
+    )
+}
+
+E = TypeVar("E", bound=DomainEvent)
+
+
+def decode(expected: tuple[type[E], ...], data: bytes, attributes: dict[str, str]) -> E:
+    """Parse a Pub/Sub message into one of `expected`, or say exactly why it cannot be."""
+    kind = attributes.get("type")
+    model = next((cls for cls in expected if cls.TYPE == kind), None)
+    if model is None:
+        accepted = ", ".join(cls.TYPE for cls in expected)
+        raise InvalidMessage(f"attribute type={kind!r} is not one of: {accepted}")
+    version = attributes.get("schema_version")
+    if version != str(model.SCHEMA_VERSION):
+        raise InvalidMessage(
+            f"{model.TYPE}: schema_version={version!r} is not supported "
+            f"(expected {model.SCHEMA_VERSION})"
+        )
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as error:
+        raise InvalidMessage(f"{model.TYPE}: {describe_validation_error(error)}") from error
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The checked-in JSON Schema files, by file name."""
+    schemas = {f"{name}.json": cls.model_json_schema() for name, cls in EVENT_TYPES.items()}
+    schemas["task.render_clip.json"] = RenderClipTask.model_json_schema()
+    return schemas
+
+
+def utc_rfc3339(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,77 @@
+-- System of record (GoogleSQL). Keys are random (IVS ids, UUIDv4) so writes spread
+-- across splits; children that are read with their parent are interleaved in it.
+
+CREATE TABLE Channels (
+  ChannelId STRING(64) NOT NULL,
+  ChannelArn STRING(256) NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (ChannelId);
+
+-- One row per IVS stream (live session). LastEventAt is the event time of the newest
+-- applied event, so late or reordered EventBridge deliveries never move state back.
+CREATE TABLE Streams (
+  StreamId STRING(64) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  State STRING(16) NOT NULL,
+  StartedAt TIMESTAMP,
+  EndedAt TIMESTAMP,
+  LastEventAt TIMESTAMP NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (StreamId);
+
+CREATE INDEX StreamsByChannel ON Streams (ChannelId, StartedAt DESC);
+
+-- An auto-record session: where its HLS lives. RecordingId is the last part of the
+-- IVS S3 prefix. StreamId is null until Recording Start has been seen.
+CREATE TABLE Recordings (
+  RecordingId STRING(64) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  StreamId STRING(64),
+  Bucket STRING(256) NOT NULL,
+  KeyPrefix STRING(1024) NOT NULL,
+  State STRING(16) NOT NULL,
+  StartedAt TIMESTAMP,
+  EndedAt TIMESTAMP,
+  DurationMs INT64,
+  LastEventAt TIMESTAMP,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (RecordingId);
+
+CREATE TABLE HighlightCandidates (
+  RecordingId STRING(64) NOT NULL,
+  HighlightId STRING(36) NOT NULL,
+  MomentStartS FLOAT64 NOT NULL,
+  MomentEndS FLOAT64 NOT NULL,
+  MomentEndedAt TIMESTAMP NOT NULL,
+  Score FLOAT64 NOT NULL,
+  Reason STRING(MAX) NOT NULL,
+  ClipId STRING(36) NOT NULL,
+  DetectedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (RecordingId, HighlightId),
+  INTERLEAVE IN PARENT Recordings ON DELETE CASCADE;
+
+-- State: RENDERING while a worker owns it, PUBLISHED once the object is in the bucket.
+CREATE TABLE Clips (
+  RecordingId STRING(64) NOT NULL,
+  ClipId STRING(36) NOT NULL,
+  HighlightId STRING(36) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  StreamId STRING(64),
+  State STRING(16) NOT NULL,
+  StartS FLOAT64 NOT NULL,
+  EndS FLOAT64 NOT NULL,
+  MomentEndedAt TIMESTAMP NOT NULL,
+  Bucket STRING(256),
+  ObjectKey STRING(1024),
+  DurationS FLOAT64,
+  Width INT64,
+  Height INT64,
+  PublishedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (RecordingId, ClipId),
+  INTERLEAVE IN PARENT Recordings ON DELETE CASCADE;
+
+CREATE INDEX ClipsByPublishedAt ON Clips (State, PublishedAt DESC);
+
+CREATE CHANGE STREAM ClipChanges FOR Clips;
+

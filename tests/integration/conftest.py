@@ -1,0 +1,53 @@
+"""Session fixtures that run the local cloud once for all integration tests.
+
+- `emulators`: emulators started and provisioned, no app services.
+- `cloud`: the same plus the app services (functions, clip-worker, api).
+
+Both share one LocalCloud, so a session that requests both starts the emulators once:
+whichever comes second reuses them (`cloud` after `emulators` only adds the services;
+`emulators` after `cloud` leaves the services running). Both yield the env dict and put it
+in os.environ (restored afterwards); everything is stopped when the session ends, also
+when startup failed half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.config import settings
+from localcloud.cloud import LocalCloud
+
+
+@pytest.fixture(scope="session")
+def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
+    cloud = LocalCloud(tmp_path_factory.mktemp("localcloud"))
+    try:
+        yield cloud
+    finally:
+        cloud.down()
+
+
+@pytest.fixture(scope="session")
+def _cloud_environ() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+    settings.cache_clear()
+
+
+def _activate(env: dict[str, str], patch: pytest.MonkeyPatch) -> dict[str, str]:
+    for key, value in env.items():
+        patch.setenv(key, value)
+    settings.cache_clear()  # adapters read settings once; they must see the emulators
+    return env
+
+
+@pytest.fixture(scope="session")
+def emulators(local_cloud: LocalCloud, _cloud_environ: pytest.MonkeyPatch) -> dict[str, str]:
+    return _activate(local_cloud.up(services=False).vars, _cloud_environ)
+
+
+@pytest.fixture(scope="session")
+def cloud(local_cloud: LocalCloud, _cloud_environ: pytest.MonkeyPatch) -> dict[str, str]:
+    return _activate(local_cloud.up(services=True).vars, _cloud_environ)

@@ -1,0 +1,49 @@
+"""Helpers the integration and end-to-end tests share."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from google.cloud import pubsub_v1
+
+from adapters.config import settings
+
+
+@contextmanager
+def fresh_subscription(topic: str) -> Iterator[str]:
+    """A new pull subscription per test: the emulator leaks cancelled streaming pulls."""
+    subscriber = pubsub_v1.SubscriberClient()
+    project = settings().gcp_project
+    path = subscriber.subscription_path(project, f"test-{topic}-{uuid.uuid4().hex[:8]}")
+    subscriber.create_subscription(name=path, topic=f"projects/{project}/topics/{topic}")
+    try:
+        yield path
+    finally:
+        subscriber.delete_subscription(subscription=path)
+        subscriber.close()
+
+
+def pull(subscription: str, *, at_least: int = 1, timeout_s: float = 10.0) -> list[pubsub_v1.types.PubsubMessage]:
+    """Synchronous pulls until `at_least` messages arrived or the time is up; acks them."""
+    subscriber = pubsub_v1.SubscriberClient()
+    received: list[pubsub_v1.types.PubsubMessage] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline and len(received) < at_least:
+            response = subscriber.pull(
+                subscription=subscription, max_messages=100, return_immediately=True, timeout=5
+            )
+            if response.received_messages:
+                subscriber.acknowledge(
+                    subscription=subscription,
+                    ack_ids=[m.ack_id for m in response.received_messages],
+                )
+                received.extend(m.message for m in response.received_messages)
+            else:
+                time.sleep(0.2)
+    finally:
+        subscriber.close()
+    return received

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from domain.ivs_translation import (
+    LIFECYCLE_TOPIC,
+    SEGMENTS_TOPIC,
+    Forward,
+    NotForThisBridge,
+    PassOver,
+    translate,
+)
+from schemas.aws_events import parse_aws_event
+from schemas.events import RecordingStateChanged, SegmentReady, StreamStateChanged
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def test_stream_start_becomes_an_ordered_lifecycle_event():
+    raw = fixture("ivs-stream-state-stream-start.json")
+    routed = translate(parse_aws_event(raw))
+    assert isinstance(routed, Forward)
+    assert routed.topic == LIFECYCLE_TOPIC
+    assert isinstance(routed.event, StreamStateChanged)
+    assert routed.event.state == "started"
+    assert routed.event.event_id == raw["id"]
+    assert routed.ordering_key == "12345678-1a23-4567-a1bc-1a2b34567890"
+
+
+def test_recording_start_names_the_recording_from_its_prefix():
+    routed = translate(parse_aws_event(fixture("ivs-recording-start.json")))
+    assert isinstance(routed, Forward)
+    assert isinstance(routed.event, RecordingStateChanged)
+    assert routed.event.recording_id == "j8Z9O91ndcVs"
+    assert routed.event.status == "started"
+
+
+def segment_created(key: str) -> dict:
+    raw = copy.deepcopy(fixture("s3-object-created.json"))
+    raw["detail"]["object"]["key"] = key
+    return raw
+
+
+def test_a_recorded_segment_becomes_segment_ready():
+    prefix = "ivs/v1/123456789012/AbCdef1G2hij/2020/6/23/20/12/j8Z9O91ndcVs"
+    routed = translate(parse_aws_event(segment_created(f"{prefix}/media/hls/160p30/7.ts")))
+    assert isinstance(routed, Forward)
+    assert routed.topic == SEGMENTS_TOPIC
+    assert isinstance(routed.event, SegmentReady)
+    assert (routed.event.rendition, routed.event.index) == ("160p30", 7)
+    assert routed.event.recording_prefix == prefix
+    assert routed.ordering_key == "AbCdef1G2hij"
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("example-key", "not inside an IVS recording"),
+        (
+            "ivs/v1/123456789012/AbCdef1G2hij/2020/6/23/20/12/j8Z9O91ndcVs/media/hls/master.m3u8",
+            "not a media segment",
+        ),
+    ],
+)
+def test_other_objects_are_passed_over_with_a_reason(key, reason):
+    routed = translate(parse_aws_event(segment_created(key)))
+    assert isinstance(routed, PassOver)
+    assert reason in routed.reason
+
+
+def test_a_mediaconvert_event_is_not_for_the_ivs_bridge():
+    with pytest.raises(NotForThisBridge, match="aws.mediaconvert"):
+        translate(parse_aws_event(fixture("mediaconvert-complete.json")))
