@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
+import logging
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,7 @@ from localcloud.procs import LOCALHOST, LocalCloudError
 from localcloud.resources import SERVICES, AppService
 from localcloud.state import Kind, Running, State
 
+log = logging.getLogger(__name__)
 # cloud_env() names these services' URLs whether or not they are in the services tuple.
 _URL_SERVICES = ("functions", "clip-worker", "api")
 
@@ -43,6 +47,8 @@ class ServiceStatus:
 
 @dataclass(frozen=True)
 class CloudEnv:
+    """What up() returns: the variables (also written to env_file) and what runs."""
+
     vars: dict[str, str]
     env_file: Path
     processes: tuple[Running, ...]
@@ -70,10 +76,13 @@ class LocalCloud:
         self._children: dict[int, subprocess.Popen[bytes]] = {}
 
     def up(self, *, services: bool = True) -> CloudEnv:
-        """Start (or reuse) the emulators, provision them, then start the app services."""
-        # Deferred: the cloud client libraries take seconds to import; status/down need none.
-        from localcloud.provision import provision  # noqa: PLC0415
+        """Start (or reuse) the emulators, provision them, then start the app services.
 
+        Idempotent: with everything healthy it changes nothing (provisioning is a no-op)
+        and returns the same env. Dead emulators mean a fresh start (their data lived in
+        memory); a dead or unhealthy app service is restarted on its own.
+        `services=False` does not stop services that are already running.
+        """
         with statefile.locked(self.state_dir):
             state = statefile.load(self.state_file)
             if state is not None and not all(
@@ -83,7 +92,12 @@ class LocalCloud:
                 state = None
             if state is None:
                 state = self._start_emulators()
+            # Deferred: the client libraries take ~1.5 s to import and status/down need
+            # none; _start_emulators() imports it while the emulators boot.
+            from localcloud.provision import provision  # noqa: PLC0415
+
             statefile.write_env_file(self.env_file, state.env())
+            started = time.monotonic()
             try:
                 provision(state.env(), state.env()["LIVECLIPS_FUNCTIONS_URL"])
             except Exception as exc:
@@ -91,6 +105,7 @@ class LocalCloud:
                     f"provisioning the emulators failed: {exc}\n(the emulators are still up;"
                     f" `liveclips local down --state-dir {self.state_dir}` stops them)"
                 ) from exc
+            log.info("provisioned in %.1f s", time.monotonic() - started)
             if services:
                 old_url = state.env()["LIVECLIPS_FUNCTIONS_URL"]
                 self._start_services(state)
@@ -118,6 +133,7 @@ class LocalCloud:
         return state.env()
 
     def _start_emulators(self) -> State:
+        started = time.monotonic()
         names = [e.name for e in EMULATORS] + list(
             dict.fromkeys([*_URL_SERVICES, *(s.name for s in self.app_services)])
         )
@@ -132,7 +148,9 @@ class LocalCloud:
                 # Saved after each spawn, so a crash here still leaves a record to clean up.
                 statefile.save(self.state_file, state)
                 checks[emulator.name] = (record.proc(), functools.partial(emulator.ready, port))
+            importlib.import_module("localcloud.provision")
             procs.wait_ready(checks, self.ready_timeout_s)
+            log.info("emulators ready in %.1f s", time.monotonic() - started)
         except BaseException:
             self._stop(state)
             raise
@@ -163,6 +181,7 @@ class LocalCloud:
         procs.stop([r.proc() for r in stale])  # crashed, wedged or holding stale URLs
 
         env = child_env(state.env())
+        begun = time.monotonic()
         checks = {}
         started: list[Running] = []
         try:
@@ -178,6 +197,7 @@ class LocalCloud:
                     functools.partial(_healthy, port, svc.health_path),
                 )
             procs.wait_ready(checks, self.ready_timeout_s)
+            log.info("services ready in %.1f s", time.monotonic() - begun)
         except BaseException:
             procs.stop([r.proc() for r in started])
             for record in started:

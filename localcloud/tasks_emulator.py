@@ -55,9 +55,17 @@ def serve(args: argparse.Namespace) -> int:
         state.create_queue(name.rsplit("/", 2)[0], Queue(name=name))
 
     host = f"[{args.host}]" if ":" in args.host else args.host
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    # gRPC sets SO_REUSEPORT by default, which would let a second emulator share the port
+    # and silently split the queues between the two.
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.so_reuseport", 0)]
+    )
     add_CloudTasksServicer_to_server(Greeter(state), server)
-    if server.add_insecure_port(f"{host}:{args.port}") == 0:
+    try:
+        bound = server.add_insecure_port(f"{host}:{args.port}")
+    except RuntimeError:  # newer grpcio raises instead of returning 0
+        bound = 0
+    if bound == 0:
         logger.error("cannot listen on %s:%s (port in use?)", host, args.port)
         return 1
     server.start()

@@ -80,7 +80,8 @@ def probe(path: Path | str) -> MediaInfo:
         what=f"probe of {path}",
     )
     data: dict[str, Any] = json.loads(out)
-    video: dict[str, Any] = next((s for s in data.get("streams", []) if s.get("codec_type") == "video"), {})
+    streams: list[dict[str, Any]] = data.get("streams", [])
+    video = next((s for s in streams if s.get("codec_type") == "video"), {})
     fmt = data.get("format", {})
     return MediaInfo(
         duration_s=float(fmt.get("duration", 0.0)),

@@ -168,7 +168,7 @@ E = TypeVar("E", bound=DomainEvent)
 def decode(expected: tuple[type[E], ...], data: bytes, attributes: dict[str, str]) -> E:
     """Parse a Pub/Sub message into one of `expected`, or say exactly why it cannot be."""
     kind = attributes.get("type")
-    model = next((cls for cls in expected if cls.TYPE == kind), None)
+    model = next((cls for cls in expected if kind == cls.TYPE), None)
     if model is None:
         accepted = ", ".join(cls.TYPE for cls in expected)
         raise InvalidMessage(f"attribute type={kind!r} is not one of: {accepted}")

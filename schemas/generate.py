@@ -1,7 +1,7 @@
 """Write the JSON Schema of every message model into schemas/json/ (checked in).
 
-    python -m schemas.generate          # rewrite
-    python -m schemas.generate --check  # exit 1 if the checked-in files have drifted
+python -m schemas.generate          # rewrite
+python -m schemas.generate --check  # exit 1 if the checked-in files have drifted
 """
 
 from __future__ import annotations

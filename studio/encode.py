@@ -115,6 +115,7 @@ def _ffmpeg_args(
     args += ["-map", "0:a:0" if has_audio else "1:a:0"]
     if not has_audio:
         args.append("-shortest")
+    # Fixed closed GOPs so the 10 s and 2 s cuts and every byte range land on keyframes.
     gop = str(KEYFRAME_INTERVAL_S * fps)
     args += ["-c:v", "libx264", "-preset", preset, "-profile:v", "main"]
     args += ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0"]
@@ -123,6 +124,7 @@ def _ffmpeg_args(
         args += [f"-bufsize:v:{i}", str(2 * r.bitrate)]
     args += ["-c:a", "aac", "-ar", "48000", "-ac", "2", "-b:a", "128k"]
     args += ["-output_ts_offset", f"{ts_offset_s:.3f}"]
+    # One output, tee'd: the AAC encode (and the top video encode) is shared by all slaves.
     slaves = [
         _hls_slave(f"v:{i},a", RECORDING_SEGMENT_S, f"{HLS_DIR}/{r.path}")
         for i, r in enumerate(renditions)

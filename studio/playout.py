@@ -7,7 +7,6 @@ speeds the show's clock runs faster, consistently everywhere.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -122,8 +121,9 @@ class Studio:
         ``on_progress(show_seconds, duration_s)`` is called after each published step.
         """
         cfg = self._settings
-        for old in self.live_dir.iterdir():  # the previous broadcast's segments
-            old.unlink() if old.is_file() else shutil.rmtree(old)
+        # Only what a previous broadcast wrote: live_dir may be a caller's directory.
+        for old in [*self.live_dir.glob("*.ts"), *self.live_dir.glob("*playlist.m3u8*")]:
+            old.unlink()
         serving_before = self._server is not None
         url = self.playback_url()
         try:

@@ -26,7 +26,9 @@ def fresh_subscription(topic: str) -> Iterator[str]:
         subscriber.close()
 
 
-def pull(subscription: str, *, at_least: int = 1, timeout_s: float = 10.0) -> list[pubsub_v1.types.PubsubMessage]:
+def pull(
+    subscription: str, *, at_least: int = 1, timeout_s: float = 10.0
+) -> list[pubsub_v1.types.PubsubMessage]:
     """Synchronous pulls until `at_least` messages arrived or the time is up; acks them."""
     subscriber = pubsub_v1.SubscriberClient()
     received: list[pubsub_v1.types.PubsubMessage] = []

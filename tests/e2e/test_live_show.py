@@ -61,7 +61,9 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
     # THEN each planted moment is inside exactly one clip, and nothing was dead-lettered
     assert len(clips) == len(PLANTED), clips
     for moment in PLANTED:
-        covering = [c for c in clips if c["start_s"] <= moment.start_s and c["end_s"] >= moment.end_s]
+        covering = [
+            c for c in clips if c["start_s"] <= moment.start_s and c["end_s"] >= moment.end_s
+        ]
         assert len(covering) == 1, (moment, clips)
     assert rejected == []
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from functions.aws.ivs_bridge import lambda_handler
 from functions.aws.local_context import LocalLambdaContext
 from tests.support import fresh_subscription, pull
 
@@ -18,10 +19,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
 
 @pytest.fixture
 def bridge(emulators):
-    from functions.aws import ivs_bridge
-
     def invoke(event):
-        return ivs_bridge.lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+        return lambda_handler(event, LocalLambdaContext("ivs-bridge"))
 
     return invoke
 

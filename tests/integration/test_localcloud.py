@@ -13,6 +13,7 @@ import redis
 from google.cloud import pubsub_v1, spanner
 from typer.testing import CliRunner
 
+from adapters.config import settings
 from cli.local import local_app
 from localcloud import clients, procs, resources
 from localcloud.cloud import LocalCloud
@@ -52,7 +53,7 @@ def test_every_emulator_answers_a_real_call(emulators: dict[str, str]) -> None:
     declared = {m.group(1) for s in ddl if (m := re.match(r"CREATE TABLE (\w+)", s))}
     assert tables == declared
 
-    parent = f"projects/{project}/locations/us-central1"
+    parent = f"projects/{project}/locations/{settings().gcp_location}"
     queues = {q.name for q in clients.tasks(emulators).list_queues(parent=parent)}
     assert {f"{parent}/queues/{q}" for q in resources.TASK_QUEUES} <= queues
 
@@ -77,7 +78,9 @@ def _snapshot(env: dict[str, str]) -> dict[str, object]:
         ),
         "queues": sorted(
             q.name
-            for q in clients.tasks(env).list_queues(parent=f"{project}/locations/us-central1")
+            for q in clients.tasks(env).list_queues(
+                parent=f"{project}/locations/{settings().gcp_location}"
+            )
         ),
         "buckets": sorted(b["Name"] for b in clients.s3(env).list_buckets()["Buckets"]),
         "tables": clients.dynamodb(env).list_tables()["TableNames"],

@@ -77,9 +77,7 @@ def test_a_segment_from_the_future_is_refused_for_retry():
 
 def test_baseline_follows_a_louder_room():
     # A show that gets louder overall is not one endless highlight.
-    louder = [
-        SegmentLoudness(i, i * 10.0, STEP, [QUIET + 3 * i] * 100) for i in range(6)
-    ]
+    louder = [SegmentLoudness(i, i * 10.0, STEP, [QUIET + 3 * i] * 100) for i in range(6)]
     _, moments = run(louder)
     assert moments == []
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def test_real_byte_range_playlist_addresses_contiguous_keyframe_intervals():
     playlist = parse_media_playlist((HLS / "byte-range-variant.m3u8").read_text())
     first_file = [s for s in playlist.segments if s.uri == "0.ts"]
     assert len(first_file) > 3
-    for before, after in zip(first_file, first_file[1:], strict=False):
+    for before, after in itertools.pairwise(first_file):
         assert before.byte_range is not None and after.byte_range is not None
         assert after.byte_range[1] == before.byte_range[0] + before.byte_range[1]
     assert sum(s.byte_range[0] for s in first_file) == (HLS / "0.ts").stat().st_size
@@ -38,7 +39,7 @@ def test_plan_takes_only_the_segments_the_clip_touches():
 
 def test_plan_past_the_live_edge_asks_to_retry():
     live = "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n0.ts\n#EXTINF:10.0,\n1.ts\n"
-    with pytest.raises(NotYetAvailable, match="recording has 20.00s"):
+    with pytest.raises(NotYetAvailable, match=r"recording has 20\.00s"):
         plan_clip(parse_media_playlist(live), start_s=15.0, end_s=25.0)
 
 

@@ -77,5 +77,5 @@ def test_other_objects_are_passed_over_with_a_reason(key, reason):
 
 
 def test_a_mediaconvert_event_is_not_for_the_ivs_bridge():
-    with pytest.raises(NotForThisBridge, match="aws.mediaconvert"):
+    with pytest.raises(NotForThisBridge, match=r"aws\.mediaconvert"):
         translate(parse_aws_event(fixture("mediaconvert-complete.json")))

@@ -17,7 +17,9 @@ EVENTS = [
 def apply_all(events):
     record = None
     for change, at in events:
-        record = apply_stream_change(record, stream_id="st-1", channel_id="ch", change=change, at=at)
+        record = apply_stream_change(
+            record, stream_id="st-1", channel_id="ch", change=change, at=at
+        )
     return record
 
 
