@@ -129,26 +129,30 @@ def apply_recording_change(
     return result
 
 
-def record_highlight(highlight: HighlightDetected) -> None:
-    """Store the candidate; creates a placeholder recording if its start event is late."""
+def _ensure_recording(txn: Transaction, highlight: HighlightDetected) -> lifecycle.RecordingRecord:
+    """The recording row clips and highlights hang from; a placeholder if its start event
+    has not been applied yet (EventBridge may deliver it late)."""
+    recording = _read_recording(txn, highlight.recording_id)
+    if recording is None:
+        recording = lifecycle.RecordingRecord(
+            recording_id=highlight.recording_id,
+            channel_id=highlight.channel_id,
+            stream_id=None,
+            bucket=highlight.bucket,
+            key_prefix=highlight.recording_prefix,
+            state="RECORDING",
+            started_at=None,
+            ended_at=None,
+            duration_ms=None,
+            last_event_at=None,
+        )
+        _write_recording(txn, recording)
+    return recording
 
+
+def record_highlight(highlight: HighlightDetected) -> None:
     def work(txn: Transaction) -> None:
-        if _read_recording(txn, highlight.recording_id) is None:
-            _write_recording(
-                txn,
-                lifecycle.RecordingRecord(
-                    recording_id=highlight.recording_id,
-                    channel_id=highlight.channel_id,
-                    stream_id=None,
-                    bucket=highlight.bucket,
-                    key_prefix=highlight.recording_prefix,
-                    state="RECORDING",
-                    started_at=None,
-                    ended_at=None,
-                    duration_ms=None,
-                    last_event_at=None,
-                ),
-            )
+        _ensure_recording(txn, highlight)
         txn.insert_or_update(
             "HighlightCandidates",
             columns=(
@@ -184,8 +188,7 @@ def claim_clip(highlight: HighlightDetected) -> tuple[str, str | None]:
     """Mark the clip RENDERING unless it is already PUBLISHED; return (state, stream id)."""
 
     def work(txn: Transaction) -> tuple[str, str | None]:
-        recording = _read_recording(txn, highlight.recording_id)
-        stream_id = recording.stream_id if recording else None
+        stream_id = _ensure_recording(txn, highlight).stream_id
         row = _one(
             txn,
             "SELECT State FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",

@@ -28,6 +28,7 @@ from adapters import s3, spanner
 from adapters.config import settings
 from domain.lifecycle import StreamRecord
 from functions.aws.ivs_bridge import lambda_handler
+from functions.aws.ivs_bridge import logger as bridge_logger
 from functions.aws.local_context import LocalLambdaContext
 from localcloud.cloud import LocalCloud
 from studio.run import StudioRun, run_studio
@@ -79,7 +80,7 @@ def demo(
     finally:
         with console.status("stopping the local cloud..."):
             cloud.down()
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_value) + "\n")
     _print_table(summary)
     console.print(f"summary: [bold]{out / 'summary.json'}[/]")
     if not summary["clips"]:
@@ -163,6 +164,10 @@ def _summary(
     }
 
 
+def _json_value(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
 def _print_table(summary: dict[str, Any]) -> None:
     table = Table(title=f"clips of stream {summary['stream']['id']}")
     for column in ("clip", "start s", "end s", "moment -> clip s"):
@@ -180,6 +185,9 @@ def _print_table(summary: dict[str, Any]) -> None:
 
 
 def _bridge_sink() -> Callable[[dict[str, Any]], None]:
+    # In-process, the Lambda's per-event JSON logs would drown the demo's own output.
+    bridge_logger.setLevel("WARNING")
+
     def send(event: dict[str, Any]) -> None:
         lambda_handler(event, LocalLambdaContext("ivs-bridge"))
 
