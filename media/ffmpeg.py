@@ -1,28 +1,51 @@
-"""The ffmpeg/ffprobe calls the pipeline makes, each with a clear error on failure."""
+"""The one place ffmpeg and ffprobe are run, each failure raised with what went wrong."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 LOUDNESS_STEP_S = 0.1  # ebur128 emits one momentary value per 100 ms of audio
+_STDERR_TAIL_LINES = 25
 
 
 class MediaError(RuntimeError):
-    pass
+    """ffmpeg or ffprobe failed; the message carries the command and the end of its stderr."""
 
 
-def run(args: list[str], *, what: str) -> str:
-    """Run ffmpeg/ffprobe; on failure raise with the tail of stderr, which names the cause."""
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+def _run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
+    except FileNotFoundError as exc:
+        raise MediaError(f"{command[0]} is not installed or not on PATH") from exc
     if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-6:])
-        raise MediaError(f"{what} failed (exit {done.returncode}): {tail}")
-    return done.stdout
+        tail = "\n".join(done.stderr.strip().splitlines()[-_STDERR_TAIL_LINES:])
+        raise MediaError(f"{command[0]} exited with {done.returncode}: {' '.join(command)}\n{tail}")
+    return done
+
+
+def run_ffmpeg(
+    args: Sequence[str], *, cwd: Path | None = None, log_level: str = "error"
+) -> subprocess.CompletedProcess[str]:
+    """Run ffmpeg with `args` (everything after the program name); output files overwritten.
+
+    Filters that report measurements on stderr (ebur128, astats) need log_level "info".
+    """
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", log_level, "-y"]
+    return _run([*command, *args], cwd)
+
+
+def ffprobe_json(target: Path | str, args: Sequence[str]) -> dict[str, Any]:
+    """ffprobe a file or URL with `args` (e.g. -show_entries ...) and return its JSON."""
+    data: dict[str, Any] = json.loads(
+        _run(["ffprobe", "-v", "error", "-of", "json", *args, str(target)]).stdout
+    )
+    return data
 
 
 _MOMENTARY = re.compile(r"lavfi\.r128\.M=(-?[\d.]+|-?inf|nan)")
@@ -30,25 +53,13 @@ _MOMENTARY = re.compile(r"lavfi\.r128\.M=(-?[\d.]+|-?inf|nan)")
 
 def momentary_loudness(path: Path) -> list[float]:
     """EBU R128 momentary loudness (LUFS), one value per LOUDNESS_STEP_S from the first sample."""
-    out = run(
+    out = run_ffmpeg(
         [
-            "ffmpeg",
-            "-nostdin",
-            "-hide_banner",
-            "-nostats",
-            "-loglevel",
-            "error",
-            "-i",
-            str(path),
-            "-vn",
-            "-af",
-            "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.M:file=-",
-            "-f",
-            "null",
-            "-",
-        ],
-        what=f"loudness analysis of {path.name}",
-    )
+            "-i", str(path), "-vn",
+            "-af", "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.M:file=-",
+            "-f", "null", "-",
+        ]
+    ).stdout  # fmt: skip
     values = []
     for match in _MOMENTARY.finditer(out):
         text = match.group(1)
@@ -64,22 +75,11 @@ class MediaInfo:
     size_bytes: int
 
 
-def probe(path: Path | str) -> MediaInfo:
-    """Probe a file or URL."""
-    out = run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_entries",
-            "format=duration,size:stream=codec_type,width,height",
-            str(path),
-        ],
-        what=f"probe of {path}",
+def probe(target: Path | str) -> MediaInfo:
+    """Duration, picture size and byte size of a file or URL."""
+    data = ffprobe_json(
+        target, ["-show_entries", "format=duration,size:stream=codec_type,width,height"]
     )
-    data: dict[str, Any] = json.loads(out)
     streams: list[dict[str, Any]] = data.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), {})
     fmt = data.get("format", {})
@@ -93,35 +93,10 @@ def probe(path: Path | str) -> MediaInfo:
 
 def cut_clip(source: Path, target: Path, *, seek_s: float, duration_s: float) -> None:
     """Frame-accurate cut to a web-ready MP4 (H.264/AAC, moov atom first)."""
-    run(
+    run_ffmpeg(
         [
-            "ffmpeg",
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-ss",
-            f"{seek_s:.3f}",
-            "-i",
-            str(source),
-            "-t",
-            f"{duration_s:.3f}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "21",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
-            "-movflags",
-            "+faststart",
-            str(target),
-        ],
-        what=f"cut of {source.name}",
-    )
+            "-ss", f"{seek_s:.3f}", "-i", str(source), "-t", f"{duration_s:.3f}",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(target),
+        ]
+    )  # fmt: skip

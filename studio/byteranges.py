@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from media.ffmpeg import ffprobe_json
 from studio.layout import ByteRange
-from studio.media_tools import ffprobe_json
 
 TS_PACKET = 188
 _SYNC_BYTE = 0x47

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from media.ffmpeg import ffprobe_json, run_ffmpeg
 from studio.byteranges import segment_byte_ranges
 from studio.ivs_events import parse_channel_arn
 from studio.layout import (
@@ -29,7 +30,6 @@ from studio.layout import (
     RecordingSegment,
     Rendition,
 )
-from studio.media_tools import ffprobe_json, run_ffmpeg
 from studio.playlists import (
     Variant,
     byte_range_playlist,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.media_tools import run_ffmpeg, run_ffmpeg_stderr
+from media.ffmpeg import run_ffmpeg
 
 MOMENT_EVERY_S = 37.0
 MOMENT_LENGTH_S = 4.0
@@ -108,12 +108,13 @@ def synthesize_show(
 
 def integrated_loudness(media: Path, start_s: float, end_s: float) -> float:
     """EBU R128 integrated loudness (LUFS) of ``media`` between two instants."""
-    stderr = run_ffmpeg_stderr(
+    stderr = run_ffmpeg(
         [
             "-ss", f"{start_s:.3f}", "-t", f"{end_s - start_s:.3f}", "-i", str(media),
             "-vn", "-af", "ebur128=framelog=verbose", "-f", "null", "-",
-        ]
-    )  # fmt: skip
+        ],
+        log_level="info",  # the summary ebur128 prints is an info-level log line
+    ).stderr  # fmt: skip
     match = _INTEGRATED_RE.search(stderr)
     if match is None:
         raise ValueError(f"no ebur128 summary in ffmpeg output for {media}")

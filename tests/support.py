@@ -26,6 +26,14 @@ def fresh_subscription(topic: str) -> Iterator[str]:
         subscriber.close()
 
 
+def publish_raw(topic: str, data: bytes, **attributes: str) -> None:
+    """Publish bytes that our own adapter would refuse to send, as a broken producer might."""
+    publisher = pubsub_v1.PublisherClient()
+    publisher.publish(
+        f"projects/{settings().gcp_project}/topics/{topic}", data, **attributes
+    ).result()
+
+
 def pull(
     subscription: str, *, at_least: int = 1, timeout_s: float = 10.0
 ) -> list[pubsub_v1.types.PubsubMessage]:

@@ -10,7 +10,7 @@ import pytest
 
 from adapters import pubsub, spanner
 from schemas.events import StreamStateChanged
-from tests.support import fresh_subscription, pull
+from tests.support import fresh_subscription, publish_raw, pull
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
@@ -50,12 +50,7 @@ def test_stream_end_delivered_before_stream_start_still_ends_the_stream(cloud):
 def test_a_message_that_breaks_its_contract_is_dead_lettered_by_the_function(cloud):
     with fresh_subscription("dead-letter") as dead_letters:
         body = b'{"event_id": "x", "bucket": 42}'
-        pubsub._send(  # noqa: SLF001 - the public publish refuses invalid events, by design
-            "segments",
-            body,
-            {"type": "segment.ready", "schema_version": "1", "event_id": "x"},
-            "PoisonChannel",
-        )
+        publish_raw("segments", body, type="segment.ready", schema_version="1", event_id="x")
         messages = pull(dead_letters, timeout_s=20)
 
     assert len(messages) == 1

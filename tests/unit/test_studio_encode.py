@@ -9,9 +9,9 @@ from pathlib import Path
 import m3u8
 import pytest
 
+from media.ffmpeg import MediaError, ffprobe_json, run_ffmpeg
 from studio.encode import encode_ivs_layout
 from studio.layout import EncodedShow, Rendition
-from studio.media_tools import MediaToolError, ffprobe_json, run_ffmpeg
 from studio.synth import PlantedMoment, synthesize_show
 
 RENDITIONS = (Rendition("180p30", 320, 180, 400_000), Rendition("90p30", 160, 90, 120_000))
@@ -123,7 +123,7 @@ def test_a_video_without_audio_gets_a_silent_track(tmp_path):
 def test_a_broken_source_fails_with_ffmpegs_reason(tmp_path):
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00" * 1000)
-    with pytest.raises(MediaToolError, match="ffprobe exited"):
+    with pytest.raises(MediaError, match="ffprobe exited"):
         encode_ivs_layout(broken, tmp_path / "staging", started_at=STARTED_AT)
 
 

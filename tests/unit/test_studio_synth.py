@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from studio.media_tools import MediaToolError, ffprobe_json
+from media.ffmpeg import MediaError, ffprobe_json
 from studio.synth import PlantedMoment, default_moments, integrated_loudness, synthesize_show
 
 
@@ -51,5 +51,5 @@ def test_a_moment_outside_the_show_is_rejected(tmp_path):
 def test_ffmpeg_failures_carry_its_error_output(tmp_path):
     not_media = tmp_path / "notes.mp4"
     not_media.write_text("not a video")
-    with pytest.raises(MediaToolError, match="Invalid data found"):
+    with pytest.raises(MediaError, match="Invalid data found"):
         integrated_loudness(not_media, 0.0, 1.0)
