@@ -12,7 +12,6 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,17 +20,13 @@ from typing import Annotated, Any
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adapters import s3, spanner
-from adapters.config import settings
+from adapters import spanner
+from cli.broadcast import broadcast
 from domain.lifecycle import StreamRecord
-from functions.aws.ivs_bridge import lambda_handler
-from functions.aws.ivs_bridge import logger as bridge_logger
-from functions.aws.local_context import LocalLambdaContext
 from localcloud.cloud import LocalCloud
-from studio.run import StudioRun, run_studio
+from studio.run import StudioRun
 
 console = Console()
 DEMO_CHANNEL_ARN = "arn:aws:ivs:us-east-1:123456789012:channel/DemoChannel01"
@@ -90,32 +85,16 @@ def demo(
 def _run_show(
     variables: dict[str, str], out: Path, *, duration: float, speed: float, wait_s: float
 ) -> dict[str, Any]:
-    # Clients are built on first use, from the environment the local cloud just wrote.
-    settings.cache_clear()
     watcher = FeedWatcher(variables["LIVECLIPS_API_URL"])
     threading.Thread(target=watcher.run, daemon=True).start()
-    with Progress(
-        TextColumn("[bold]{task.description}[/]"),
-        BarColumn(),
-        TextColumn("{task.fields[clock]}"),
-        TimeElapsedColumn(),
+    run = broadcast(
+        "synthetic",
         console=console,
-    ) as progress:
-        bar = progress.add_task("encoding the show", total=duration, clock="")
-        run = run_studio(
-            "synthetic",
-            s3=s3.client(),
-            bucket=settings().recordings_bucket,
-            channel_arn=DEMO_CHANNEL_ARN,
-            event_sink=_bridge_sink(),
-            workdir=out / "show",
-            duration_s=duration,
-            speed=speed,
-            on_ready=lambda _show, url: progress.update(bar, description=f"live at {url}"),
-            on_progress=lambda t, total: progress.update(
-                bar, completed=t, clock=f"{t:5.1f}/{total:.0f}s"
-            ),
-        )
+        channel_arn=DEMO_CHANNEL_ARN,
+        workdir=out / "show",
+        duration_s=duration,
+        speed=speed,
+    )
     deadline = time.monotonic() + wait_s
     with console.status("waiting for the last clips..."):
         while len(watcher.seen) < len(run.moments) and time.monotonic() < deadline:
@@ -182,13 +161,3 @@ def _print_table(summary: dict[str, Any]) -> None:
     console.print(table)
     planted = summary["stream"]["planted_moments"]
     console.print(f"planted moments: {planted}; stream state: {summary['stream']['state']}")
-
-
-def _bridge_sink() -> Callable[[dict[str, Any]], None]:
-    # In-process, the Lambda's per-event JSON logs would drown the demo's own output.
-    bridge_logger.setLevel("WARNING")
-
-    def send(event: dict[str, Any]) -> None:
-        lambda_handler(event, LocalLambdaContext("ivs-bridge"))
-
-    return send

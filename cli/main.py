@@ -6,10 +6,12 @@ import typer
 
 from cli.demo import demo
 from cli.local import local_app
+from cli.studio import studio
 
 app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 app.command()(demo)
+app.command()(studio)
 
 if __name__ == "__main__":
     app()

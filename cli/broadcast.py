@@ -1,0 +1,69 @@
+"""Broadcasting a show through the local studio into the IVS bridge, with a progress bar.
+
+Shared by `liveclips demo` and `liveclips studio`; the caller has already pointed the
+environment at a local cloud.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from adapters import s3
+from adapters.config import settings
+from functions.aws.ivs_bridge import lambda_handler
+from functions.aws.ivs_bridge import logger as bridge_logger
+from functions.aws.local_context import LocalLambdaContext
+from studio.run import StudioRun, run_studio
+
+
+def bridge_sink() -> Callable[[dict[str, Any]], None]:
+    """EventBridge -> the IVS bridge Lambda, invoked in-process as EventBridge would."""
+    # In-process, the Lambda's per-event JSON logs would drown the command's own output.
+    bridge_logger.setLevel("WARNING")
+
+    def send(event: dict[str, Any]) -> None:
+        lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+
+    return send
+
+
+def broadcast(
+    source: Literal["synthetic"] | Path,
+    *,
+    console: Console,
+    channel_arn: str,
+    workdir: Path,
+    duration_s: float | None,
+    speed: float,
+) -> StudioRun:
+    # Clients are built on first use, from the environment the caller has just set.
+    settings.cache_clear()
+    with Progress(
+        TextColumn("[bold]{task.description}[/]"),
+        BarColumn(),
+        TextColumn("{task.fields[clock]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        bar = progress.add_task("encoding the show", total=duration_s, clock="")
+
+        def on_progress(t: float, total: float) -> None:
+            progress.update(bar, completed=t, total=total, clock=f"{t:5.1f}/{total:.0f}s")
+
+        return run_studio(
+            source,
+            s3=s3.client(),
+            bucket=settings().recordings_bucket,
+            channel_arn=channel_arn,
+            event_sink=bridge_sink(),
+            workdir=workdir,
+            duration_s=duration_s,
+            speed=speed,
+            on_ready=lambda _show, url: progress.update(bar, description=f"live at {url}"),
+            on_progress=on_progress,
+        )
