@@ -33,7 +33,6 @@ demo: setup
 	$(BIN)/liveclips demo
 
 test: setup lint typecheck
-	$(BIN)/python -m schemas.generate --check
 	$(BIN)/pytest -ra
 
 unit: setup
