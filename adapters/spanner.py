@@ -82,7 +82,7 @@ _SELECT_RECORDING = (
 )
 
 
-def _read_recording(txn: Transaction, recording_id: str) -> lifecycle.RecordingRecord | None:
+def read_recording(txn: Transaction, recording_id: str) -> lifecycle.RecordingRecord | None:
     row = _one(
         txn,
         _SELECT_RECORDING,
@@ -112,7 +112,7 @@ def apply_recording_change(
 ) -> lifecycle.RecordingRecord:
     def work(txn: Transaction) -> lifecycle.RecordingRecord:
         updated = lifecycle.apply_recording_change(
-            _read_recording(txn, recording_id),
+            read_recording(txn, recording_id),
             recording_id=recording_id,
             channel_id=channel_id,
             stream_id=stream_id,
@@ -129,10 +129,10 @@ def apply_recording_change(
     return result
 
 
-def _ensure_recording(txn: Transaction, highlight: HighlightDetected) -> lifecycle.RecordingRecord:
+def ensure_recording(txn: Transaction, highlight: HighlightDetected) -> lifecycle.RecordingRecord:
     """The recording row clips and highlights hang from; a placeholder if its start event
     has not been applied yet (EventBridge may deliver it late)."""
-    recording = _read_recording(txn, highlight.recording_id)
+    recording = read_recording(txn, highlight.recording_id)
     if recording is None:
         recording = lifecycle.RecordingRecord(
             recording_id=highlight.recording_id,
@@ -150,45 +150,11 @@ def _ensure_recording(txn: Transaction, highlight: HighlightDetected) -> lifecyc
     return recording
 
 
-def record_highlight(highlight: HighlightDetected) -> None:
-    def work(txn: Transaction) -> None:
-        _ensure_recording(txn, highlight)
-        txn.insert_or_update(
-            "HighlightCandidates",
-            columns=(
-                "RecordingId",
-                "HighlightId",
-                "MomentStartS",
-                "MomentEndS",
-                "MomentEndedAt",
-                "Score",
-                "Reason",
-                "ClipId",
-                "DetectedAt",
-            ),
-            values=[
-                (
-                    highlight.recording_id,
-                    highlight.highlight_id,
-                    highlight.moment_start_s,
-                    highlight.moment_end_s,
-                    highlight.moment_ended_at,
-                    highlight.score,
-                    highlight.reason,
-                    highlight.clip_id,
-                    COMMIT_TS,
-                )
-            ],
-        )
-
-    database().run_in_transaction(work)
-
-
 def claim_clip(highlight: HighlightDetected) -> tuple[str, str | None]:
     """Mark the clip RENDERING unless it is already PUBLISHED; return (state, stream id)."""
 
     def work(txn: Transaction) -> tuple[str, str | None]:
-        stream_id = _ensure_recording(txn, highlight).stream_id
+        stream_id = ensure_recording(txn, highlight).stream_id
         row = _one(
             txn,
             "SELECT State FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",

@@ -10,9 +10,11 @@ import uvicorn
 from fastapi import FastAPI, Query
 
 from adapters import redis_store, s3, spanner
+from api.highlights import router as highlights_router
 from api.models import FeedClip, FeedPage
 
 app = FastAPI(title="liveclips API", version="0.1.0")
+app.include_router(highlights_router)
 
 
 @app.get("/healthz")

@@ -27,3 +27,24 @@ class FeedPage(BaseModel):
     next_before: float | None = Field(
         description="Pass as `before` to get the next (older) page; null on the last page"
     )
+
+
+class HighlightView(BaseModel):
+    id: str
+    recording_id: str
+    channel_id: str
+    kind: str
+    status: str
+    score: float
+    start_s: float = Field(description="Clip window start on the recording's time axis")
+    end_s: float
+    reason: str
+    evidence: dict[str, float]
+
+
+class ManualPickRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_s: float = Field(ge=0, description="Start on the stream's time axis, seconds")
+    end_s: float = Field(gt=0)
+

@@ -43,6 +43,9 @@ TOPICS: tuple[str, ...] = (
     "segment-analyses",
     "highlights",
     "clips",
+    "chat-messages",
+    "audience-samples",
+    "stream-markers",
     DEAD_LETTER_TOPIC,
 )
 
@@ -51,6 +54,10 @@ PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
     PushSubscription("analyze-segment", "segments", "analyze_segment", ordered=True),
     PushSubscription("detect-highlights", "segment-analyses", "detect_highlights", ordered=True),
     PushSubscription("index-feed", "clips", "index_feed"),
+    # Live signals for the highlight engine, bucketed per second in Redis.
+    PushSubscription("chat-signals", "chat-messages", "record_signal"),
+    PushSubscription("audience-signals", "audience-samples", "record_signal"),
+    PushSubscription("marker-signals", "stream-markers", "record_signal"),
 )
 
 # Keeps every dead letter until someone looks at it; nothing consumes it automatically.

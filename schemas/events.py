@@ -120,6 +120,11 @@ class HighlightDetected(DomainEvent):
     clip_end_s: float = Field(gt=0)
     score: float
     reason: str
+    kind: Literal["auto", "marker", "manual"] = "auto"
+    marquee: bool = Field(default=False, description="Waits for human approval")
+    evidence: dict[str, float] = Field(
+        default_factory=dict, description="Each signal's contribution to the score"
+    )
 
 
 class ClipPublished(DomainEvent):
@@ -141,6 +146,37 @@ class ClipPublished(DomainEvent):
     published_at: AwareDatetime
 
 
+class ChatMessagePosted(DomainEvent):
+    """A chat message IVS Chat allowed; occurred_at is when it was sent."""
+
+    TYPE: ClassVar[str] = "chat.message"
+
+    channel_id: str
+    message_id: str
+    user_id: str
+    text: str = Field(max_length=500)
+
+
+class AudienceSample(DomainEvent):
+    """Live audience of a channel at occurred_at, from the player events."""
+
+    TYPE: ClassVar[str] = "audience.sample"
+
+    channel_id: str
+    viewers: int = Field(ge=0)
+    joins: int = Field(default=0, ge=0)
+    reactions: int = Field(default=0, ge=0, description="Shares + reactions since last sample")
+
+
+class StreamMarker(DomainEvent):
+    """The creator pressed "clip that" in the studio (also sent as IVS timed metadata)."""
+
+    TYPE: ClassVar[str] = "stream.marker"
+
+    channel_id: str
+    kind: Literal["clip"] = "clip"
+
+
 class RenderClipTask(BaseModel):
     """Body of a Cloud Task asking a clip worker to render one clip."""
 
@@ -159,6 +195,9 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         SegmentAnalyzed,
         HighlightDetected,
         ClipPublished,
+        ChatMessagePosted,
+        AudienceSample,
+        StreamMarker,
     )
 }
 

@@ -11,21 +11,24 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from adapters import ivs_recordings, pubsub, redis_store, s3, spanner, tasks
+from adapters import ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
 from domain.highlights import LoudnessRule, SegmentLoudness, detect
 from domain.ids import clip_id, highlight_id, stable_id
 from functions.gcp.pubsub_entry import pubsub_function
 from media.ffmpeg import LOUDNESS_STEP_S, momentary_loudness
 from schemas.events import (
+    AudienceSample,
+    ChatMessagePosted,
     ClipPublished,
     HighlightDetected,
     LimitBreached,
     RecordingStateChanged,
-    RenderClipTask,
     SegmentAnalyzed,
     SegmentReady,
+    StreamMarker,
     StreamStateChanged,
 )
+from services import highlights
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")
@@ -124,11 +127,25 @@ def detect_highlights(segment: SegmentAnalyzed) -> None:
             reason=f"loudness {moment.peak_lufs:.1f} LUFS, {moment.score:.1f} LU over baseline",
         )
         # Effects before state: a crash here redelivers the segment, and every effect
-        # below is keyed by the same deterministic ids, so the retry repeats nothing.
-        spanner.record_highlight(highlight)
-        tasks.enqueue_render(RenderClipTask(highlight=highlight))
-        pubsub.publish("highlights", highlight, ordering_key=segment.channel_id)
+        # is keyed by the same deterministic ids, so the retry repeats nothing.
+        highlights.submit(highlight)
     redis_store.save_detector_state(segment.recording_id, state)
+
+
+@pubsub_function(ChatMessagePosted, AudienceSample, StreamMarker)
+def record_signal(event: ChatMessagePosted | AudienceSample | StreamMarker) -> None:
+    kind: signal_store.SignalKind
+    payload: dict[str, str | int]
+    match event:
+        case ChatMessagePosted():
+            kind, payload = "chat", {"user": event.user_id, "text": event.text}
+        case AudienceSample():
+            kind = "audience"
+            payload = {"viewers": event.viewers, "joins": event.joins, "reactions": event.reactions}
+        case StreamMarker():
+            kind, payload = "marker", {"kind": event.kind}
+    at = event.occurred_at.timestamp()
+    signal_store.record(kind, event.channel_id, at, event.event_id, payload)
 
 
 @pubsub_function(ClipPublished)

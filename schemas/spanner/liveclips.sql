@@ -37,18 +37,29 @@ CREATE TABLE Recordings (
   UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (RecordingId);
 
+-- Kind: auto | marker | manual. Status: APPROVED (rendered at once), PENDING_APPROVAL
+-- (marquee: waits for the content team) or REJECTED. Payload is the highlight.detected
+-- event, so an approval renders exactly what was detected.
 CREATE TABLE HighlightCandidates (
   RecordingId STRING(64) NOT NULL,
   HighlightId STRING(36) NOT NULL,
+  Kind STRING(16) NOT NULL,
+  Status STRING(24) NOT NULL,
   MomentStartS FLOAT64 NOT NULL,
   MomentEndS FLOAT64 NOT NULL,
   MomentEndedAt TIMESTAMP NOT NULL,
   Score FLOAT64 NOT NULL,
   Reason STRING(MAX) NOT NULL,
   ClipId STRING(36) NOT NULL,
+  Payload JSON NOT NULL,
   DetectedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  DecidedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (RecordingId, HighlightId),
   INTERLEAVE IN PARENT Recordings ON DELETE CASCADE;
+
+CREATE INDEX HighlightsById ON HighlightCandidates (HighlightId);
+CREATE INDEX HighlightsByStatus ON HighlightCandidates (Status, DetectedAt DESC);
+CREATE INDEX RecordingsByStream ON Recordings (StreamId);
 
 -- State: RENDERING while a worker owns it, PUBLISHED once the object is in the bucket.
 CREATE TABLE Clips (

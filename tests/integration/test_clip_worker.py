@@ -11,27 +11,9 @@ from adapters import s3
 from adapters.config import settings
 from domain.ids import clip_id, highlight_id
 from schemas.events import HighlightDetected, RenderClipTask
-from studio.run import run_studio
 from tests.support import fresh_subscription, pull
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def quiet_show(cloud, tmp_path_factory):
-    """A short recorded show in S3; its events are not sent, so nothing else clips it."""
-    return run_studio(
-        "synthetic",
-        s3=s3.client(),
-        bucket=settings().recordings_bucket,
-        channel_arn="arn:aws:ivs:us-east-1:123456789012:channel/WorkerChannel1",
-        event_sink=lambda event: None,
-        workdir=tmp_path_factory.mktemp("quiet-show"),
-        duration_s=14.0,
-        speed=20.0,
-        moments=(),
-        serve_live=False,
-    )
 
 
 def render_task(run, start_s: float, end_s: float) -> RenderClipTask:
@@ -46,7 +28,7 @@ def render_task(run, start_s: float, end_s: float) -> RenderClipTask:
             bucket=run.broadcast.bucket,
             recording_prefix=run.broadcast.recording_prefix,
             recording_id=recording_id,
-            channel_id="WorkerChannel1",
+            channel_id="QuietChannel1",
             moment_start_s=start_s,
             moment_end_s=end_s,
             moment_ended_at=ended_at,
@@ -80,7 +62,7 @@ def test_the_same_task_delivered_twice_makes_one_clip(quiet_show):
         "clip_id": task.highlight.clip_id,
         "key": None,
     }
-    prefix = f"clips/WorkerChannel1/{task.highlight.recording_id}/"
+    prefix = f"clips/QuietChannel1/{task.highlight.recording_id}/{task.highlight.clip_id}"
     listed = s3.client().list_objects_v2(Bucket=settings().media_bucket, Prefix=prefix)
     assert [o["Key"] for o in listed.get("Contents", [])] == [first.json()["key"]]
 

@@ -1,0 +1,1 @@
+"""Use cases that combine several adapters, shared by functions and the API."""

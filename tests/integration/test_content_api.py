@@ -1,0 +1,163 @@
+"""The content team's API: marquee approval queue and manual picks, on the local cloud."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from adapters import spanner
+from domain.ids import clip_id, highlight_id
+from schemas.events import HighlightDetected
+from services import highlights
+
+pytestmark = pytest.mark.integration
+
+
+def api(cloud) -> str:
+    return cloud["LIVECLIPS_API_URL"]
+
+
+def marquee(run, start_s: float, end_s: float) -> HighlightDetected:
+    recording_id = run.broadcast.recording_prefix.rsplit("/", 1)[-1]
+    ended_at = run.broadcast.started_at + timedelta(seconds=end_s)
+    return HighlightDetected(
+        event_id=f"marquee-{recording_id}-{start_s}",
+        occurred_at=ended_at,
+        highlight_id=highlight_id(recording_id, start_s),
+        clip_id=clip_id(recording_id, start_s, end_s),
+        bucket=run.broadcast.bucket,
+        recording_prefix=run.broadcast.recording_prefix,
+        recording_id=recording_id,
+        channel_id="QuietChannel1",
+        moment_start_s=start_s,
+        moment_end_s=end_s,
+        moment_ended_at=ended_at,
+        clip_start_s=start_s,
+        clip_end_s=end_s,
+        score=42.0,
+        reason="test marquee",
+        marquee=True,
+        evidence={"loudness": 30.0, "chat_rate": 12.0},
+    )
+
+
+def clip_state(highlight: HighlightDetected) -> str | None:
+    with spanner.database().snapshot() as snapshot:
+        rows = list(
+            snapshot.execute_sql(
+                "SELECT State FROM Clips WHERE RecordingId = @r AND ClipId = @c",
+                params={"r": highlight.recording_id, "c": highlight.clip_id},
+                param_types={
+                    "r": spanner.spanner.param_types.STRING,
+                    "c": spanner.spanner.param_types.STRING,
+                },
+            )
+        )
+    return rows[0][0] if rows else None
+
+
+def wait_for_clip(highlight: HighlightDetected, timeout_s: float = 40.0) -> str | None:
+    deadline = time.monotonic() + timeout_s
+    while (state := clip_state(highlight)) != "PUBLISHED" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return state
+
+
+def test_a_marquee_highlight_waits_for_approval_then_renders(cloud, quiet_show):
+    # GIVEN a top-scoring highlight
+    highlight = marquee(quiet_show, 2.0, 7.0)
+    assert highlights.submit(highlight) == "PENDING_APPROVAL"
+
+    # THEN it is in the queue and not rendered
+    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending").json()
+    assert highlight.highlight_id in [h["id"] for h in queue]
+    time.sleep(2)
+    assert clip_state(highlight) is None
+
+    # WHEN the content team approves it (twice: a double click is harmless)
+    first = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve")
+    again = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve")
+
+    # THEN it is rendered, leaves the queue, and can no longer be rejected
+    assert first.status_code == again.status_code == 200
+    assert first.json()["status"] == "APPROVED"
+    assert first.json()["evidence"] == {"loudness": 30.0, "chat_rate": 12.0}
+    assert wait_for_clip(highlight) == "PUBLISHED"
+    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending").json()
+    assert highlight.highlight_id not in [h["id"] for h in queue]
+    late = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject")
+    assert late.status_code == 409
+    assert late.json()["detail"]["code"] == "highlight_already_decided"
+
+
+def test_a_rejected_marquee_highlight_is_never_rendered(cloud, quiet_show):
+    highlight = marquee(quiet_show, 8.0, 12.0)
+    highlights.submit(highlight)
+
+    response = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "REJECTED"
+    time.sleep(2)
+    assert clip_state(highlight) is None
+
+
+def test_an_unknown_highlight_is_a_clear_404(cloud):
+    response = httpx.post(f"{api(cloud)}/v1/highlights/nope/approve")
+    assert response.status_code == 404
+    assert response.json()["detail"]["code"] == "highlight_not_found"
+
+
+def test_a_manual_pick_is_clipped_exactly_as_given(cloud, quiet_show):
+    stream_id = quiet_show.broadcast.stream_id
+    deadline = time.monotonic() + 20
+    while spanner.stream(stream_id) is None and time.monotonic() < deadline:
+        time.sleep(0.3)  # the lifecycle function records the stream asynchronously
+
+    response = httpx.post(
+        f"{api(cloud)}/v1/streams/{stream_id}/picks", json={"start_s": 4.0, "end_s": 10.0}
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["kind"], body["status"], body["start_s"], body["end_s"]) == (
+        "manual",
+        "APPROVED",
+        4.0,
+        10.0,
+    )
+    recording_id = quiet_show.broadcast.recording_prefix.rsplit("/", 1)[-1]
+    feed = []
+    deadline = time.monotonic() + 40
+    while not feed and time.monotonic() < deadline:
+        page = httpx.get(f"{api(cloud)}/v1/feed", params={"limit": 50}).json()
+        feed = [
+            c for c in page["clips"] if c["recording_id"] == recording_id and c["start_s"] == 4.0
+        ]
+        time.sleep(0.5)
+    assert feed and feed[0]["end_s"] == 10.0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [({"start_s": 9.0, "end_s": 3.0}, 422, "invalid_pick"), ({"start_s": 1.0}, 422, None)],
+)
+def test_bad_picks_are_refused_with_the_reason(cloud, quiet_show, body, status, code):
+    url = f"{api(cloud)}/v1/streams/{quiet_show.broadcast.stream_id}/picks"
+    response = httpx.post(url, json=body)
+    assert response.status_code == status
+    if code:
+        assert response.json()["detail"]["code"] == code
+    else:
+        assert response.json()["detail"][0]["loc"] == ["body", "end_s"]
+
+
+def test_a_pick_on_an_unknown_stream_is_a_clear_404(cloud):
+    response = httpx.post(
+        f"{api(cloud)}/v1/streams/st-nope/picks", json={"start_s": 1.0, "end_s": 5.0}
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"]["code"] == "stream_not_found"
