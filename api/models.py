@@ -47,4 +47,3 @@ class ManualPickRequest(BaseModel):
 
     start_s: float = Field(ge=0, description="Start on the stream's time axis, seconds")
     end_s: float = Field(gt=0)
-
