@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
 import redis
 
 from adapters.config import settings
-from domain.highlights import DetectorState
+from domain.highlight_engine.live import LiveSession
 
 FEED_KEY = "feed:newest"
 FEED_MAX = 1000  # the hot cache holds the head of the feed; older pages come from Spanner
@@ -22,13 +21,14 @@ def client() -> redis.Redis:
     return redis.Redis.from_url(settings().redis_url, decode_responses=True)
 
 
-def load_detector_state(recording_id: str) -> DetectorState:
-    raw = client().get(f"detector:{recording_id}")
-    return DetectorState(**json.loads(str(raw))) if raw else DetectorState()
+def load_live_session(recording_id: str) -> LiveSession:
+    raw = client().get(f"highlights:live:{recording_id}")
+    return LiveSession.from_dict(json.loads(str(raw))) if raw else LiveSession()
 
 
-def save_detector_state(recording_id: str, state: DetectorState) -> None:
-    client().set(f"detector:{recording_id}", json.dumps(asdict(state)), ex=_STATE_TTL_S)
+def save_live_session(recording_id: str, session: LiveSession) -> None:
+    state = json.dumps(session.to_dict())
+    client().set(f"highlights:live:{recording_id}", state, ex=_STATE_TTL_S)
 
 
 def feed_add(clip_id: str, published_ts: float, item: dict[str, Any]) -> None:

@@ -8,9 +8,11 @@ same pure feature builders that offline evaluation uses, so live and eval never 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from adapters.redis_store import client
+from domain.highlight_engine.features import ChatMessage
 
 SignalKind = Literal["chat", "audience", "marker"]
 _TTL_S = 6 * 3600  # long enough for the post-show pass over a long show
@@ -41,3 +43,36 @@ def window(
     for bucket in pipe.execute():
         found.extend(sorted((json.loads(v) for v in bucket), key=lambda item: item["at"]))
     return found
+
+
+@dataclass(frozen=True)
+class RawSignals:
+    """Live signals of one channel over a window, on a recording's show-time axis."""
+
+    chat: list[ChatMessage]
+    viewers: list[tuple[float, int]]
+    reactions: list[tuple[float, int]]
+    markers: list[tuple[float, str]]
+
+
+# Audience samples are sparse: look further back for the one that is still current.
+_AUDIENCE_LOOKBACK_S = 60
+
+
+def between(channel_id: str, recording_epoch_s: float, from_s: int, to_s: int) -> RawSignals:
+    """Signals in show seconds [from_s, to_s) of a recording that started at the epoch."""
+    first, last = int(recording_epoch_s) + from_s, int(recording_epoch_s) + to_s + 1
+
+    def show_time(item: dict[str, Any]) -> float:
+        return float(item["at"]) - recording_epoch_s
+
+    audience = window("audience", channel_id, first - _AUDIENCE_LOOKBACK_S, last)
+    return RawSignals(
+        chat=[
+            ChatMessage(show_time(m), str(m["user"]), str(m["text"]))
+            for m in window("chat", channel_id, first, last)
+        ],
+        viewers=[(show_time(s), int(s["viewers"])) for s in audience],
+        reactions=[(show_time(s), int(s["reactions"])) for s in audience],
+        markers=[(show_time(m), str(m["kind"])) for m in window("marker", channel_id, first, last)],
+    )

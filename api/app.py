@@ -12,9 +12,11 @@ from fastapi import FastAPI, Query
 from adapters import redis_store, s3, spanner
 from api.highlights import router as highlights_router
 from api.models import FeedClip, FeedPage
+from api.studio import router as studio_router
 
 app = FastAPI(title="liveclips API", version="0.1.0")
 app.include_router(highlights_router)
+app.include_router(studio_router)
 
 
 @app.get("/healthz")

@@ -34,14 +34,17 @@ DEMO_CHANNEL_ARN = "arn:aws:ivs:us-east-1:123456789012:channel/DemoChannel01"
 
 @dataclass
 class FeedWatcher:
-    """Polls the feed API and remembers when each clip first appeared there."""
+    """Plays the mobile app and the content team: polls the feed, remembering when each
+    clip first appeared, and approves marquee highlights waiting in the queue."""
 
     api_url: str
     seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    approved: set[str] = field(default_factory=set)
     stop: threading.Event = field(default_factory=threading.Event)
 
     def poll(self) -> None:
         try:
+            self._approve_marquee()
             page = httpx.get(f"{self.api_url}/v1/feed", params={"limit": 50}, timeout=5).json()
         except httpx.HTTPError:
             return
@@ -52,6 +55,17 @@ class FeedWatcher:
                 console.log(
                     f"clip {clip['id'][:8]} in the feed: {clip['start_s']:.1f}-{clip['end_s']:.1f}s"
                 )
+
+    def _approve_marquee(self) -> None:
+        for waiting in httpx.get(f"{self.api_url}/v1/highlights/pending", timeout=5).json():
+            if waiting["id"] in self.approved:
+                continue
+            httpx.post(f"{self.api_url}/v1/highlights/{waiting['id']}/approve", timeout=5)
+            self.approved.add(waiting["id"])
+            console.log(
+                f"content team approves marquee highlight {waiting['id'][:8]} "
+                f"({waiting['start_s']:.1f}-{waiting['end_s']:.1f}s, score {waiting['score']:.1f})"
+            )
 
     def run(self) -> None:
         while not self.stop.wait(0.25):

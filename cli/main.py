@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from cli.demo import demo
+from cli.highlights import highlights_app
 from cli.local import local_app
 from cli.studio import studio
 
 app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
+app.add_typer(highlights_app, name="highlights")
 app.command()(demo)
 app.command()(studio)
 

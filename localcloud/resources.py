@@ -54,6 +54,8 @@ PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
     PushSubscription("analyze-segment", "segments", "analyze_segment", ordered=True),
     PushSubscription("detect-highlights", "segment-analyses", "detect_highlights", ordered=True),
     PushSubscription("index-feed", "clips", "index_feed"),
+    # Unordered, unlike lifecycle: it waits (by retrying) for the last segments.
+    PushSubscription("finish-highlights", "ivs-events", "finish_highlights"),
     # Live signals for the highlight engine, bucketed per second in Redis.
     PushSubscription("chat-signals", "chat-messages", "record_signal"),
     PushSubscription("audience-signals", "audience-samples", "record_signal"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+import math
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,23 +48,10 @@ def ffprobe_json(target: Path | str, args: Sequence[str]) -> dict[str, Any]:
     return data
 
 
-_MOMENTARY = re.compile(r"lavfi\.r128\.M=(-?[\d.]+|-?inf|nan)")
-
-
-def momentary_loudness(path: Path) -> list[float]:
-    """EBU R128 momentary loudness (LUFS), one value per LOUDNESS_STEP_S from the first sample."""
-    out = run_ffmpeg(
-        [
-            "-i", str(path), "-vn",
-            "-af", "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.M:file=-",
-            "-f", "null", "-",
-        ]
-    ).stdout  # fmt: skip
-    values = []
-    for match in _MOMENTARY.finditer(out):
-        text = match.group(1)
-        values.append(-120.0 if "inf" in text or text == "nan" else max(float(text), -120.0))
-    return values
+def lufs(text: str) -> float:
+    """An ebur128 loudness as printed, floored at -120.0 (silence: -inf, nan, -120.691)."""
+    value = float(text)  # float() reads "inf", "-inf" and "nan"
+    return -120.0 if math.isnan(value) else max(value, -120.0)
 
 
 @dataclass(frozen=True)

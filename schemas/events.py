@@ -85,7 +85,7 @@ class SegmentReady(DomainEvent):
 
 
 class SegmentAnalyzed(DomainEvent):
-    """Loudness of one recorded segment, on the recording's own time axis."""
+    """Media signals of one recorded segment, on the recording's own time axis."""
 
     TYPE: ClassVar[str] = "segment.analyzed"
 
@@ -101,6 +101,10 @@ class SegmentAnalyzed(DomainEvent):
     loudness_step_s: float = Field(gt=0)
     momentary_lufs: list[float] = Field(
         description="EBU R128 momentary loudness sampled every loudness_step_s from start_s"
+    )
+    media_seconds: list[dict[str, float]] = Field(
+        default_factory=list,
+        description="Per second from start_s: loudness (max LUFS), scene (0..1), motion (0..1)",
     )
 
 

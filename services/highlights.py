@@ -7,11 +7,65 @@ deterministic ids, so submitting the same highlight twice repeats nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 from adapters import pubsub, spanner_highlights, tasks
 from adapters.spanner_highlights import Status
-from schemas.events import HighlightDetected, RenderClipTask
+from domain.highlight_engine.types import Detection
+from domain.ids import clip_id, highlight_id, stable_id
+from schemas.events import HighlightDetected, RenderClipTask, SegmentAnalyzed
 
 HIGHLIGHTS_TOPIC = "highlights"
+
+
+@dataclass(frozen=True)
+class RecordingRef:
+    """Where a detection's recording is, and when it started, to name and place clips."""
+
+    bucket: str
+    prefix: str
+    recording_id: str
+    channel_id: str
+    started_at: datetime
+    recorded_until_s: float
+
+    @classmethod
+    def of(cls, segment: SegmentAnalyzed, recording_epoch_s: float) -> RecordingRef:
+        return cls(
+            bucket=segment.bucket,
+            prefix=segment.recording_prefix,
+            recording_id=segment.recording_id,
+            channel_id=segment.channel_id,
+            started_at=datetime.fromtimestamp(recording_epoch_s, UTC),
+            recorded_until_s=segment.start_s + segment.duration_s,
+        )
+
+    def highlight(self, detection: Detection) -> HighlightDetected:
+        # A clip cannot reach past what the recording has written yet.
+        start, end = detection.start_s, min(detection.end_s, self.recorded_until_s)
+        ended_at = self.started_at + timedelta(seconds=end)
+        evidence = ", ".join(f"{k} {v:.1f}" for k, v in sorted(detection.evidence.items()))
+        return HighlightDetected(
+            event_id=stable_id("highlight.detected", self.recording_id, round(start * 1000)),
+            occurred_at=ended_at,
+            highlight_id=highlight_id(self.recording_id, start),
+            clip_id=clip_id(self.recording_id, start, end),
+            bucket=self.bucket,
+            recording_prefix=self.prefix,
+            recording_id=self.recording_id,
+            channel_id=self.channel_id,
+            moment_start_s=start,
+            moment_end_s=end,
+            moment_ended_at=ended_at,
+            clip_start_s=start,
+            clip_end_s=end,
+            score=detection.score,
+            reason=f"{detection.kind} highlight, score {detection.score:.2f} ({evidence})",
+            kind=detection.kind,
+            marquee=detection.marquee,
+            evidence=dict(detection.evidence),
+        )
 
 
 def submit(highlight: HighlightDetected) -> Status:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from media.ffmpeg import run_ffmpeg
 
-MOMENT_EVERY_S = 37.0
+MOMENT_EVERY_S = 35.0
 MOMENT_LENGTH_S = 4.0
-QUIET_HEAD_S = 15.0
+QUIET_HEAD_S = 25.0  # the highlight engine learns the room for its first ~20 s
 QUIET_TAIL_S = 10.0
 
 # Amplitudes measured with ebur128 to land the bed near -33 LUFS and moments near -11 LUFS.
@@ -36,7 +36,7 @@ class PlantedMoment:
 
 
 def default_moments(duration_s: float) -> list[PlantedMoment]:
-    """One 4 s moment every ~37 s, clear of the first 15 s and the last 10 s."""
+    """One 4 s moment every 35 s, clear of the first 25 s and the last 10 s."""
     moments: list[PlantedMoment] = []
     start = QUIET_HEAD_S + 5.0
     while start + MOMENT_LENGTH_S <= duration_s - QUIET_TAIL_S:

@@ -7,20 +7,21 @@ localcloud/resources.py (PUSH_SUBSCRIPTIONS) and deployed from this file.
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters import ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
-from domain.highlights import LoudnessRule, SegmentLoudness, detect
-from domain.ids import clip_id, highlight_id, stable_id
+from domain.highlight_engine.live import SegmentSignals
+from domain.ids import stable_id
 from functions.gcp.pubsub_entry import pubsub_function
-from media.ffmpeg import LOUDNESS_STEP_S, momentary_loudness
+from media.analysis import analyze_media
+from media.ffmpeg import LOUDNESS_STEP_S
 from schemas.events import (
     AudienceSample,
     ChatMessagePosted,
     ClipPublished,
-    HighlightDetected,
     LimitBreached,
     RecordingStateChanged,
     SegmentAnalyzed,
@@ -32,7 +33,6 @@ from services import highlights
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")
-RULE = LoudnessRule()
 
 
 class SegmentNotInPlaylistYet(RuntimeError):
@@ -78,7 +78,8 @@ def analyze_segment(segment: SegmentReady) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         local = Path(scratch) / "segment.ts"
         local.write_bytes(s3.read_bytes(segment.bucket, segment.key))
-        loudness = momentary_loudness(local)
+        media = analyze_media(local)
+    per_second = media.per_second()
     analyzed = SegmentAnalyzed(
         event_id=stable_id("segment.analyzed", segment.key),
         occurred_at=segment.occurred_at,
@@ -92,44 +93,59 @@ def analyze_segment(segment: SegmentReady) -> None:
         duration_s=entry.duration_s,
         segment_started_at=entry.program_date_time,
         loudness_step_s=LOUDNESS_STEP_S,
-        momentary_lufs=loudness,
+        momentary_lufs=list(media.momentary_lufs),
+        media_seconds=[per_second[t] for t in sorted(per_second)],
     )
     pubsub.publish("segment-analyses", analyzed, ordering_key=segment.channel_id)
 
 
 @pubsub_function(SegmentAnalyzed)
 def detect_highlights(segment: SegmentAnalyzed) -> None:
-    state = redis_store.load_detector_state(segment.recording_id)
-    loudness = SegmentLoudness(
-        segment.index, segment.start_s, segment.loudness_step_s, segment.momentary_lufs
+    session = redis_store.load_live_session(segment.recording_id)
+    recording_epoch = segment.segment_started_at.timestamp() - segment.start_s
+    window = (session.window_start(), math.ceil(segment.start_s + segment.duration_s))
+    raw = signal_store.between(segment.channel_id, recording_epoch, *window)
+    detections = session.feed(
+        SegmentSignals(
+            index=segment.index,
+            start_s=segment.start_s,
+            duration_s=segment.duration_s,
+            media_seconds=segment.media_seconds,
+            momentary_lufs=segment.momentary_lufs,
+            loudness_step_s=segment.loudness_step_s,
+            chat=raw.chat,
+            viewers=raw.viewers,
+            reactions=raw.reactions,
+            markers=raw.markers,
+        )
     )
-    state, moments = detect(state, loudness, RULE)
-    for moment in moments:
-        start, end = moment.clip_window(
-            RULE, available_until_s=segment.start_s + segment.duration_s
-        )
-        ended_at = segment.segment_started_at + timedelta(seconds=moment.end_s - segment.start_s)
-        highlight = HighlightDetected(
-            event_id=stable_id("highlight.detected", segment.recording_id, moment.start_s),
-            occurred_at=ended_at,
-            highlight_id=highlight_id(segment.recording_id, moment.start_s),
-            clip_id=clip_id(segment.recording_id, start, end),
-            bucket=segment.bucket,
-            recording_prefix=segment.recording_prefix,
-            recording_id=segment.recording_id,
-            channel_id=segment.channel_id,
-            moment_start_s=moment.start_s,
-            moment_end_s=moment.end_s,
-            moment_ended_at=ended_at,
-            clip_start_s=start,
-            clip_end_s=end,
-            score=moment.score,
-            reason=f"loudness {moment.peak_lufs:.1f} LUFS, {moment.score:.1f} LU over baseline",
-        )
+    session.recording_epoch_s = recording_epoch
+    recording = highlights.RecordingRef.of(segment, recording_epoch)
+    for detection in detections:
         # Effects before state: a crash here redelivers the segment, and every effect
         # is keyed by the same deterministic ids, so the retry repeats nothing.
-        highlights.submit(highlight)
-    redis_store.save_detector_state(segment.recording_id, state)
+        highlights.submit(recording.highlight(detection))
+    redis_store.save_live_session(segment.recording_id, session)
+
+
+@pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)
+def finish_highlights(event: StreamStateChanged | RecordingStateChanged | LimitBreached) -> None:
+    """After Recording End, close the moments the show ended in the middle of."""
+    if not isinstance(event, RecordingStateChanged) or event.status != "ended":
+        return
+    session = redis_store.load_live_session(event.recording_id)
+    recorded_s = (event.duration_ms or 0) / 1000
+    recording = highlights.RecordingRef(
+        bucket=event.bucket,
+        prefix=event.key_prefix,
+        recording_id=event.recording_id,
+        channel_id=event.channel_id,
+        started_at=datetime.fromtimestamp(session.recording_epoch_s, UTC),
+        recorded_until_s=recorded_s,
+    )
+    for detection in session.finish(recorded_s):
+        highlights.submit(recording.highlight(detection))
+    redis_store.save_live_session(event.recording_id, session)
 
 
 @pubsub_function(ChatMessagePosted, AudienceSample, StreamMarker)

@@ -259,14 +259,14 @@ def test_run_studio_goes_from_nothing_to_a_finished_recording(s3, bucket, tmp_pa
         channel_arn=ARN,
         event_sink=events.append,
         workdir=tmp_path,
-        duration_s=35.0,
+        duration_s=45.0,
         speed=50.0,
         renditions=RENDITIONS[1:],
         on_ready=lambda show, url: ready.append(url),
     )
     assert ready == [run.broadcast.live_playlist_url]
-    assert run.moments == (PlantedMoment(20.0, 24.0),)
+    assert run.moments == (PlantedMoment(30.0, 34.0),)
     labels = json.loads((tmp_path / "moments.json").read_text())
-    assert labels["moments"] == [{"start_s": 20.0, "end_s": 24.0}]
-    assert run.show.duration_s == pytest.approx(35.0, abs=0.1)
+    assert labels["moments"] == [{"start_s": 30.0, "end_s": 34.0}]
+    assert run.show.duration_s == pytest.approx(45.0, abs=0.1)
     assert [label(e) for e in events][-1] == "Session Ended"

@@ -1,0 +1,1 @@
+"""Highlight evaluation: labelled shows, a synthetic show generator and the metrics."""

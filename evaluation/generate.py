@@ -1,0 +1,129 @@
+"""Generate labelled synthetic shows: `python -m evaluation.generate OUT_DIR --count N --seed S`.
+
+Each show is drawn from its own seeded random streams (one per signal), so the same
+command always writes the same files, and adding video to a show leaves its chat alone.
+The first `--with-video` shows get a tiny video.mp4; which other signals a show has
+follows a fixed rotation of profiles, so a dev set always mixes chat-only shows,
+shows with viewers and markers, and shows without chat.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from evaluation import formats
+from evaluation.synth_chat import generate_chat
+from evaluation.synth_plan import ShowPlan, Signal, plan_show
+from evaluation.synth_signals import generate_markers, generate_picks, generate_viewers
+from evaluation.synth_video import render_video
+
+VIDEO_PROFILES: tuple[frozenset[Signal], ...] = (
+    frozenset({"video", "chat", "viewers", "markers"}),
+    frozenset({"video"}),
+    frozenset({"video", "chat"}),
+    frozenset({"video", "viewers", "markers"}),
+    frozenset({"video", "chat", "viewers"}),
+    frozenset({"video", "markers"}),
+)
+OTHER_PROFILES: tuple[frozenset[Signal], ...] = (
+    frozenset({"chat"}),
+    frozenset({"chat", "viewers"}),
+    frozenset({"chat", "viewers", "markers"}),
+    frozenset({"chat", "markers"}),
+    frozenset({"chat"}),
+    frozenset({"chat", "viewers", "markers"}),
+    frozenset({"chat", "viewers"}),
+    frozenset({"chat", "viewers", "markers", "picks"}),
+    frozenset({"chat", "markers"}),
+)
+# Video shows stay short: their mp4 is committed.
+VIDEO_DURATION_S = (180.0, 270.0)
+OTHER_DURATION_S = (180.0, 480.0)
+
+
+def _stream(seed: int, index: int, name: str) -> random.Random:
+    return random.Random(f"liveclips-synth:{seed}:{index}:{name}")
+
+
+def show_plan(seed: int, index: int, with_video: bool, duration_s: float | None = None) -> ShowPlan:
+    if with_video:
+        signals = VIDEO_PROFILES[index % len(VIDEO_PROFILES)]
+        low, high = VIDEO_DURATION_S
+    else:
+        signals = OTHER_PROFILES[index % len(OTHER_PROFILES)]
+        low, high = OTHER_DURATION_S
+    rng = _stream(seed, index, "plan")
+    drawn = rng.uniform(low, high)  # drawn even when overridden: the plan stays the same
+    duration = drawn if duration_s is None else duration_s
+    return plan_show(rng, f"synth-{seed}-{index:03d}", duration, signals)
+
+
+def _write_jsonl(path: Path, rows: Iterable[BaseModel]) -> None:
+    path.write_text("".join(row.model_dump_json() + "\n" for row in rows), encoding="utf-8")
+
+
+def _write_json(path: Path, rows: Sequence[BaseModel]) -> None:
+    # One span per line: labels stay easy to read and to diff by hand.
+    lines = ",\n".join(" " + json.dumps(row.model_dump()) for row in rows)
+    path.write_text(f"[\n{lines}\n]\n" if rows else "[]\n", encoding="utf-8")
+
+
+def write_show(plan: ShowPlan, out: Path, seed: int, index: int) -> Path:
+    """Write the show's directory `out/<show id>/` and return it."""
+    show_dir = out / plan.show_id
+    show_dir.mkdir(parents=True, exist_ok=True)
+    meta = formats.ShowMeta(id=plan.show_id, duration_s=plan.duration_s)
+    (show_dir / formats.SHOW_FILE).write_text(meta.model_dump_json(indent=1) + "\n")
+    labels = [formats.Span(start=m.start, end=m.end) for m in plan.moments]
+    _write_json(show_dir / formats.LABELS_FILE, labels)
+    if "chat" in plan.signals:
+        chat = generate_chat(_stream(seed, index, "chat"), plan)
+        _write_jsonl(show_dir / formats.CHAT_FILE, chat)
+    if "viewers" in plan.signals:
+        viewers = generate_viewers(_stream(seed, index, "viewers"), plan)
+        _write_jsonl(show_dir / formats.VIEWERS_FILE, viewers)
+    if "markers" in plan.signals:
+        markers = generate_markers(_stream(seed, index, "markers"), plan)
+        _write_jsonl(show_dir / formats.MARKERS_FILE, markers)
+    if "picks" in plan.signals:
+        _write_json(
+            show_dir / formats.PICKS_FILE, generate_picks(_stream(seed, index, "picks"), plan)
+        )
+    if "video" in plan.signals:
+        render_video(_stream(seed, index, "video"), plan, show_dir / formats.VIDEO_FILE)
+    return show_dir
+
+
+def generate(
+    out: Path, count: int, seed: int, with_video: int = 0, duration_s: float | None = None
+) -> list[Path]:
+    plans = [show_plan(seed, i, i < with_video, duration_s) for i in range(count)]
+    return [write_show(plan, out, seed, i) for i, plan in enumerate(plans)]
+
+
+def main(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the shows into.")],
+    count: Annotated[int, typer.Option(min=1, help="How many shows.")] = 24,
+    seed: Annotated[int, typer.Option(help="Seed; the same seed writes the same shows.")] = 1,
+    with_video: Annotated[int, typer.Option(min=0, help="The first K shows get a video.")] = 0,
+    duration: Annotated[
+        float | None, typer.Option(min=60, help="Seconds per show (default: drawn, 3-8 min).")
+    ] = None,
+) -> None:
+    """Write `count` labelled synthetic shows into OUT_DIR."""
+    console = Console()
+    for show_dir in generate(out_dir, count, seed, with_video, duration):
+        size = sum(f.stat().st_size for f in show_dir.iterdir())
+        console.print(f"{show_dir}  {size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    typer.run(main)
