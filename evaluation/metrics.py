@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from domain.highlight_engine import boundaries
+
 IOU_THRESHOLD = 0.3
 
 
@@ -86,11 +88,8 @@ class ShowScore:
 
 
 def iou(a: SpanLike, b: SpanLike) -> float:
-    overlap = min(a.end, b.end) - max(a.start, b.start)
-    if overlap <= 0:
-        return 0.0
-    union = max(a.end, b.end) - min(a.start, b.start)
-    return overlap / union
+    # The engine's own definition, so it dedupes by exactly what it is scored on.
+    return boundaries.iou((a.start, a.end), (b.start, b.end))
 
 
 def match(

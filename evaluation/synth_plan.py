@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from evaluation.metrics import Interval
+
 Signal = Literal["chat", "viewers", "markers", "video", "picks"]
 
 MOMENT_MIN_S, MOMENT_MAX_S = 3.0, 15.0
@@ -26,12 +28,6 @@ class Moment:
     start: float
     end: float
     strength: float  # 0..1: how much of a reaction it gets (chat, loudness, viewers)
-
-
-@dataclass(frozen=True)
-class Interval:
-    start: float
-    end: float
 
 
 @dataclass(frozen=True)

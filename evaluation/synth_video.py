@@ -13,7 +13,8 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-from evaluation.synth_plan import Interval, Moment, ShowPlan
+from evaluation.metrics import Interval
+from evaluation.synth_plan import Moment, ShowPlan
 from media.ffmpeg import run_ffmpeg
 
 WIDTH, HEIGHT, FPS = 160, 90, 10
