@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 
 from adapters import s3
 from adapters.config import settings
 from cli.broadcast import bridge_sink
+from domain.ids import clip_id, highlight_id
+from schemas.events import HighlightDetected
 from studio.run import StudioRun, run_studio
 
 
@@ -23,3 +28,27 @@ def quiet_show(cloud, tmp_path_factory) -> StudioRun:
         moments=(),
         serve_live=False,
     )
+
+
+def highlight_of(run: StudioRun, start_s: float, end_s: float, **extra: Any) -> HighlightDetected:
+    """A highlight of [start_s, end_s) in a recorded show, as the detector would name it."""
+    recording_id = run.broadcast.recording_prefix.rsplit("/", 1)[-1]
+    ended_at = run.broadcast.started_at + timedelta(seconds=end_s)
+    fields: dict[str, Any] = {
+        "event_id": f"test-{recording_id}-{start_s}",
+        "occurred_at": ended_at,
+        "highlight_id": highlight_id(recording_id, start_s),
+        "clip_id": clip_id(recording_id, start_s, end_s),
+        "bucket": run.broadcast.bucket,
+        "recording_prefix": run.broadcast.recording_prefix,
+        "recording_id": recording_id,
+        "channel_id": run.broadcast.channel_arn.rsplit("/", 1)[-1],
+        "moment_start_s": start_s,
+        "moment_end_s": end_s,
+        "moment_ended_at": ended_at,
+        "clip_start_s": start_s,
+        "clip_end_s": end_s,
+        "score": 20.0,
+        "reason": "test",
+    }
+    return HighlightDetected(**{**fields, **extra})

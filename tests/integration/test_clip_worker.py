@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import httpx
 import pytest
 
 from adapters import s3
 from adapters.config import settings
-from domain.ids import clip_id, highlight_id
-from schemas.events import HighlightDetected, RenderClipTask
+from schemas.events import RenderClipTask
+from tests.integration.conftest import highlight_of
 from tests.support import fresh_subscription, pull
 
 pytestmark = pytest.mark.integration
 
 
 def render_task(run, start_s: float, end_s: float) -> RenderClipTask:
-    recording_id = run.broadcast.recording_prefix.rsplit("/", 1)[-1]
-    ended_at = run.broadcast.started_at + timedelta(seconds=end_s)
-    return RenderClipTask(
-        highlight=HighlightDetected(
-            event_id=f"test-{recording_id}-{start_s}",
-            occurred_at=ended_at,
-            highlight_id=highlight_id(recording_id, start_s),
-            clip_id=clip_id(recording_id, start_s, end_s),
-            bucket=run.broadcast.bucket,
-            recording_prefix=run.broadcast.recording_prefix,
-            recording_id=recording_id,
-            channel_id="QuietChannel1",
-            moment_start_s=start_s,
-            moment_end_s=end_s,
-            moment_ended_at=ended_at,
-            clip_start_s=start_s,
-            clip_end_s=end_s,
-            score=20.0,
-            reason="test",
-        )
-    )
+    return RenderClipTask(highlight=highlight_of(run, start_s, end_s))
 
 
 def post(body: bytes) -> httpx.Response:

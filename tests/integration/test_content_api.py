@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import httpx
 import pytest
 
 from adapters import spanner
-from domain.ids import clip_id, highlight_id
 from schemas.events import HighlightDetected
 from services import highlights
+from tests.integration.conftest import highlight_of
 
 pytestmark = pytest.mark.integration
 
@@ -21,22 +20,11 @@ def api(cloud) -> str:
 
 
 def marquee(run, start_s: float, end_s: float) -> HighlightDetected:
-    recording_id = run.broadcast.recording_prefix.rsplit("/", 1)[-1]
-    ended_at = run.broadcast.started_at + timedelta(seconds=end_s)
-    return HighlightDetected(
-        event_id=f"marquee-{recording_id}-{start_s}",
-        occurred_at=ended_at,
-        highlight_id=highlight_id(recording_id, start_s),
-        clip_id=clip_id(recording_id, start_s, end_s),
-        bucket=run.broadcast.bucket,
-        recording_prefix=run.broadcast.recording_prefix,
-        recording_id=recording_id,
-        channel_id="QuietChannel1",
-        moment_start_s=start_s,
-        moment_end_s=end_s,
-        moment_ended_at=ended_at,
-        clip_start_s=start_s,
-        clip_end_s=end_s,
+    return highlight_of(
+        run,
+        start_s,
+        end_s,
+        event_id=f"marquee-{start_s}-{end_s}",
         score=42.0,
         reason="test marquee",
         marquee=True,
