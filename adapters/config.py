@@ -13,6 +13,8 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.clip_presets import PresetName
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIVECLIPS_", extra="ignore")
@@ -41,6 +43,12 @@ class Settings(BaseSettings):
 
     # Clips are cut from this rendition when the recording offers it, else the best below.
     clip_max_height: int = 720
+    # Every highlight is rendered in the feed preset (with its instant clip) and these.
+    clip_presets: list[PresetName] = Field(default=["vertical", "landscape"], min_length=1)
+    # Long clips are encoded in chunks of about this length in parallel; 0 disables it.
+    render_chunk_s: float = 10.0
+    # Instant clips point at the recording's segments with signed URLs this long-lived.
+    instant_clip_ttl_s: int = 24 * 3600
     signed_url_ttl_s: int = 3600
 
 

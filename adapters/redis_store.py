@@ -31,11 +31,15 @@ def save_live_session(recording_id: str, session: LiveSession) -> None:
     client().set(f"highlights:live:{recording_id}", state, ex=_STATE_TTL_S)
 
 
-def feed_add(clip_id: str, published_ts: float, item: dict[str, Any]) -> None:
-    """Idempotent: indexing the same clip twice leaves one entry."""
+def feed_add(clip_id: str, published_ts: float, item: dict[str, Any], *, final: bool) -> None:
+    """Idempotent, and order-proof: a clip keeps the feed position of its first
+    publication, and a late instant event never replaces the rendered clip."""
     pipe = client().pipeline(transaction=True)
-    pipe.hset("feed:items", clip_id, json.dumps(item))
-    pipe.zadd(FEED_KEY, {clip_id: published_ts})
+    if final:
+        pipe.hset("feed:items", clip_id, json.dumps(item))
+    else:
+        pipe.hsetnx("feed:items", clip_id, json.dumps(item))
+    pipe.zadd(FEED_KEY, {clip_id: published_ts}, nx=True)
     pipe.zremrangebyrank(FEED_KEY, 0, -FEED_MAX - 1)
     pipe.execute()
 

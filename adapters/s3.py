@@ -35,9 +35,13 @@ def upload(path: Path, bucket: str, key: str, content_type: str) -> None:
     client().upload_file(str(path), bucket, key, ExtraArgs={"ContentType": content_type})
 
 
-def signed_url(bucket: str, key: str) -> str:
+def signed_url(bucket: str, key: str, *, ttl_s: int | None = None) -> str:
     return client().generate_presigned_url(
         "get_object",
         Params={"Bucket": bucket, "Key": key},
-        ExpiresIn=settings().signed_url_ttl_s,
+        ExpiresIn=ttl_s or settings().signed_url_ttl_s,
     )
+
+
+def put_bytes(body: bytes, bucket: str, key: str, content_type: str) -> None:
+    client().put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)

@@ -34,7 +34,7 @@ def enqueue_render(task: RenderClipTask) -> None:
     request = tasks_v2.Task(
         # Named after the clip so Cloud Tasks drops a second enqueue of the same clip;
         # the emulator does not, which is why the worker is idempotent too.
-        name=f"{parent}/tasks/clip-{task.highlight.clip_id}",
+        name=f"{parent}/tasks/clip-{task.clip_id}",
         http_request=tasks_v2.HttpRequest(
             http_method=tasks_v2.HttpMethod.POST,
             url=config.clip_worker_url,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from adapters import spanner_highlights
 from adapters.spanner_highlights import Candidate, DecisionConflict
 from api.models import HighlightView, ManualPickRequest
+from domain.clip_presets import FEED_PRESET
 from domain.ids import clip_id, stable_id
 from schemas.events import HighlightDetected
 from services import highlights
@@ -84,7 +85,7 @@ def pick(stream_id: str, body: ManualPickRequest) -> HighlightView:
         occurred_at=ended_at,
         # Its own id space: a pick never merges with a detection that starts alike.
         highlight_id=stable_id("manual", *pick_key),
-        clip_id=clip_id(recording_id, body.start_s, body.end_s),
+        clip_id=clip_id(recording_id, body.start_s, body.end_s, FEED_PRESET),
         bucket=recording.bucket,
         recording_prefix=recording.key_prefix,
         recording_id=recording_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
@@ -15,9 +17,15 @@ class FeedClip(BaseModel):
     start_s: float = Field(description="Clip start on the recording's time axis")
     end_s: float
     duration_s: float
-    width: int
-    height: int
-    url: str = Field(description="Signed, expiring playback URL of the MP4")
+    rendition: Literal["instant", "rendered"] = Field(
+        description="instant: a playlist over the recording, replaced by the rendered clip"
+    )
+    width: int | None = Field(description="None while instant (the source's own size)")
+    height: int | None
+    url: str = Field(description="Signed, expiring playback URL: the MP4, or the instant HLS")
+    hls_url: str | None = Field(description="Signed HLS playlist of the rendered clip")
+    poster_url: str | None
+    thumbnails_url: str | None = Field(description="WebVTT of the scrubbing sprite sheet")
     published_at: AwareDatetime
     moment_ended_at: AwareDatetime
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.clip import clip_app
 from cli.demo import demo
 from cli.highlights import highlights_app
 from cli.local import local_app
@@ -12,6 +13,7 @@ from cli.studio import studio
 app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 app.add_typer(highlights_app, name="highlights")
+app.add_typer(clip_app, name="clip")
 app.command()(demo)
 app.command()(studio)
 

@@ -44,7 +44,7 @@ async def render_task(request: Request) -> JSONResponse:
         return JSONResponse({"status": "dead_lettered", "reason": reason})
     try:
         # Sync work (ffmpeg, blocking clients) runs in the threadpool, not the event loop.
-        outcome = await run_in_threadpool(render, task.highlight)
+        outcome = await run_in_threadpool(render, task)
     except NotYetAvailable as pending:
         return JSONResponse({"status": "retry", "reason": str(pending)}, status_code=503)
     return JSONResponse({"status": outcome.status, "clip_id": outcome.clip_id, "key": outcome.key})

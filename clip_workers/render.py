@@ -1,27 +1,35 @@
-"""Render one highlight into a published clip, exactly once whatever the redeliveries.
+"""Render one highlight in one preset into a published clip, exactly once.
 
-The clip id is derived from (recording, start, end), the object key from the clip id, and
-the Spanner row moves RENDERING -> PUBLISHED only after the object is fully uploaded:
-a redelivered task finds PUBLISHED and stops; a worker killed mid-render leaves a
-RENDERING row and no object, and the retried task simply renders again.
+The clip id is derived from (recording, start, end, preset) and every object key from the
+clip id, so a redelivered task or a retry after a killed worker writes the same keys
+again. Outputs are rendered in a scratch directory and uploaded whole (an S3 PUT is
+atomic); the Spanner row flips to PUBLISHED only after the last upload, and only
+PUBLISHED (or instant) clips are visible: nobody ever sees half a clip.
+
+The feed preset's clip is first published as an instant clip, a playlist over the
+recording's own segments, a second after the task arrives; the rendered clip replaces it.
 """
 
 from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from adapters import ivs_recordings, pubsub, s3, spanner
+from adapters import pubsub, s3, spanner_clips
+from adapters.clip_sources import ClipSource, S3Recording, fetch
 from adapters.config import settings
-from domain.hls import ClipPlan, plan_clip
+from domain.clip_presets import FEED_PRESET, PresetName, preset
+from domain.hls import MediaPlaylist, plan_clip
 from domain.ids import stable_id
-from media.ffmpeg import cut_clip, probe
-from schemas.events import ClipPublished, HighlightDetected
-from schemas.ivs_recording import IvsRendition
+from domain.instant_clip import instant_manifest
+from media.render import RenderedClip, RenderOptions, render_clip
+from schemas.events import ClipPublished, HighlightDetected, RenderClipTask
 
 CLIPS_TOPIC = "clips"
+HLS_TYPE = "application/vnd.apple.mpegurl"
 
 
 @dataclass(frozen=True)
@@ -29,74 +37,153 @@ class RenderOutcome:
     status: Literal["published", "already_published"]
     clip_id: str
     key: str | None = None
+    instant_key: str | None = None
 
 
-def clip_key(highlight: HighlightDetected) -> str:
-    return f"clips/{highlight.channel_id}/{highlight.recording_id}/{highlight.clip_id}.mp4"
+def clip_prefix(highlight: HighlightDetected, clip: str) -> str:
+    return f"clips/{highlight.channel_id}/{highlight.recording_id}/{clip}"
 
 
-def render(highlight: HighlightDetected) -> RenderOutcome:
-    state, stream_id = spanner.claim_clip(highlight)
-    if state == "PUBLISHED":
-        return RenderOutcome("already_published", highlight.clip_id)
+def render(task: RenderClipTask) -> RenderOutcome:
+    highlight = task.highlight
+    clip = task.clip_id
+    claim = spanner_clips.claim(highlight, clip, task.preset)
+    if claim.previous == "PUBLISHED":
+        return RenderOutcome("already_published", clip)
 
-    rendition = ivs_recordings.best_rendition(
-        highlight.bucket, highlight.recording_prefix, settings().clip_max_height
-    )
-    playlist = ivs_recordings.media_playlist(
-        highlight.bucket, highlight.recording_prefix, rendition
-    )
-    plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)
-    media_bucket, key = settings().media_bucket, clip_key(highlight)
+    source = S3Recording.best(highlight.bucket, highlight.recording_prefix, _max_height())
+    playlist = source.playlist()
+    plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)  # may say: not yet
+    instant_key = None
+    if task.preset == FEED_PRESET and claim.published_at is None:
+        instant_key = _publish_instant(highlight, claim, source, playlist)
+
     with tempfile.TemporaryDirectory(prefix="clip-") as scratch:
-        source = _fetch(highlight, rendition, plan, Path(scratch))
-        target = Path(scratch) / "clip.mp4"
-        cut_clip(source, target, seek_s=plan.seek_s, duration_s=plan.duration_s)
-        info = probe(target)
-        s3.upload(target, media_bucket, key, content_type="video/mp4")
-
-    published_at = spanner.mark_clip_published(
-        recording_id=highlight.recording_id,
-        clip_id=highlight.clip_id,
-        bucket=media_bucket,
-        key=key,
-        duration_s=info.duration_s,
-        width=info.width,
-        height=info.height,
+        fetched = fetch(source, plan, Path(scratch))
+        rendered = render_clip(
+            fetched,
+            start_s=plan.seek_s,
+            end_s=plan.seek_s + plan.duration_s,
+            chosen=preset(task.preset),
+            out_dir=Path(scratch) / "out",
+            options=RenderOptions(chunk_s=settings().render_chunk_s or None),
+        )
+        outputs = _upload(rendered, clip_prefix(highlight, clip))
+    published_at, rendered_at = spanner_clips.publish_rendered(
+        highlight.recording_id, clip, outputs
     )
-    pubsub.publish(
-        CLIPS_TOPIC,
-        ClipPublished(
-            event_id=stable_id("clip.published", highlight.clip_id),
-            occurred_at=published_at,
-            clip_id=highlight.clip_id,
-            highlight_id=highlight.highlight_id,
-            recording_id=highlight.recording_id,
-            channel_id=highlight.channel_id,
-            stream_id=stream_id,
-            start_s=highlight.clip_start_s,
-            end_s=highlight.clip_end_s,
-            duration_s=info.duration_s,
-            width=info.width,
-            height=info.height,
-            bucket=media_bucket,
-            key=key,
-            moment_ended_at=highlight.moment_ended_at,
-            published_at=published_at,
-        ),
+    event = _event(
+        highlight,
+        claim,
+        task.preset,
+        "rendered",
+        published_at,
+        bucket=outputs.bucket,
+        key=outputs.mp4_key,
+        duration_s=outputs.duration_s,
+        width=outputs.width,
+        height=outputs.height,
+        hls_key=outputs.hls_key,
+        poster_key=outputs.poster_key,
+        thumbnails_key=outputs.thumbnails_key,
+        loudness_lufs=outputs.loudness_lufs,
+        rendered_at=rendered_at,
     )
-    return RenderOutcome("published", highlight.clip_id, key)
+    pubsub.publish(CLIPS_TOPIC, event)
+    return RenderOutcome("published", clip, outputs.mp4_key, instant_key)
 
 
-def _fetch(
-    highlight: HighlightDetected, rendition: IvsRendition, plan: ClipPlan, into: Path
-) -> Path:
-    """Concatenate the planned MPEG-TS segments: TS is a stream format, so bytes join."""
-    joined = into / "source.ts"
-    with joined.open("wb") as out:
-        for segment in plan.segments:
-            key = ivs_recordings.segment_key(
-                highlight.bucket, highlight.recording_prefix, rendition, segment.uri
-            )
-            out.write(s3.read_bytes(highlight.bucket, key, segment.byte_range))
-    return joined
+def _max_height() -> int:
+    return settings().clip_max_height
+
+
+def _publish_instant(
+    highlight: HighlightDetected,
+    claim: spanner_clips.Claim,
+    source: ClipSource,
+    playlist: MediaPlaylist,
+) -> str:
+    manifest = instant_manifest(playlist, highlight.clip_start_s, highlight.clip_end_s, source.url)
+    bucket, key = settings().media_bucket, f"{clip_prefix(highlight, claim.clip_id)}/instant.m3u8"
+    s3.put_bytes(manifest.encode(), bucket, key, content_type=HLS_TYPE)
+    published_at = spanner_clips.publish_instant(highlight.recording_id, claim.clip_id, bucket, key)
+    event = _event(highlight, claim, FEED_PRESET, "instant", published_at, bucket=bucket, key=key)
+    pubsub.publish(CLIPS_TOPIC, event)
+    return key
+
+
+def _event(
+    highlight: HighlightDetected,
+    claim: spanner_clips.Claim,
+    preset_name: PresetName,
+    rendition: Literal["instant", "rendered"],
+    published_at: datetime,
+    **rendition_fields: object,
+) -> ClipPublished:
+    return ClipPublished.model_validate(
+        {
+            "event_id": stable_id("clip.published", claim.clip_id, rendition),
+            "occurred_at": published_at,
+            "clip_id": claim.clip_id,
+            "highlight_id": highlight.highlight_id,
+            "recording_id": highlight.recording_id,
+            "channel_id": highlight.channel_id,
+            "stream_id": claim.stream_id,
+            "preset": preset_name,
+            "rendition": rendition,
+            "start_s": highlight.clip_start_s,
+            "end_s": highlight.clip_end_s,
+            "duration_s": highlight.clip_end_s - highlight.clip_start_s,
+            "width": None,
+            "height": None,
+            "moment_ended_at": highlight.moment_ended_at,
+            "published_at": published_at,
+            **rendition_fields,
+        }
+    )
+
+
+def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutputs:
+    bucket = settings().media_bucket
+    keys: dict[str, str | None] = {}
+    for name, path, content_type in (
+        ("poster", rendered.poster, "image/jpeg"),
+        ("sprite", rendered.sprite, "image/jpeg"),
+        ("thumbnails", rendered.thumbnails_vtt, "text/vtt"),
+    ):
+        keys[name] = None
+        if path is not None:
+            keys[name] = f"{prefix}/{path.name}"
+            s3.upload(path, bucket, keys[name] or "", content_type=content_type)
+    hls_key = None
+    if rendered.hls_playlist is not None:
+        hls_dir = rendered.hls_playlist.parent
+        for part in sorted(hls_dir.iterdir()):
+            s3.upload(part, bucket, f"{prefix}/hls/{part.name}", content_type=_hls_type(part))
+        hls_key = f"{prefix}/hls/{rendered.hls_playlist.name}"
+    # The MP4 goes last: its key is what the feed plays.
+    mp4_key = f"{prefix}/clip.mp4"
+    s3.upload(rendered.mp4, bucket, mp4_key, content_type="video/mp4")
+    loudness = rendered.loudness
+    return spanner_clips.RenderedOutputs(
+        bucket=bucket,
+        mp4_key=mp4_key,
+        hls_key=hls_key,
+        poster_key=keys["poster"],
+        thumbnails_key=keys["thumbnails"],
+        duration_s=rendered.info.duration_s,
+        width=rendered.info.width,
+        height=rendered.info.height,
+        size_bytes=rendered.info.size_bytes,
+        loudness_lufs=loudness.integrated_lufs if loudness else None,
+        true_peak_dbtp=loudness.true_peak_dbtp if loudness else None,
+        loudness_mode=rendered.loudness_mode,
+        cut_mode=rendered.cut.mode,
+        render_s=rendered.render_s,
+    )
+
+
+def _hls_type(part: Path) -> str:
+    return {".m3u8": HLS_TYPE, ".ts": "video/mp2t", ".m4s": "video/iso.segment"}.get(
+        part.suffix, "video/mp4"
+    )

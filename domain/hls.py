@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,3 +100,67 @@ def plan_clip(playlist: MediaPlaylist, start_s: float, end_s: float) -> ClipPlan
     if not chosen:
         raise ValueError(f"no segment covers {start_s:.2f}-{end_s:.2f}s")
     return ClipPlan(chosen, seek_s=start_s - chosen[0].start_s, duration_s=end_s - start_s)
+
+
+def choose_variant(multivariant_text: str, max_height: int) -> str:
+    """URI of the tallest variant not above max_height (else the shortest there is)."""
+    parsed = m3u8.loads(multivariant_text)
+    if not parsed.is_variant or not parsed.playlists:
+        raise PlaylistError("expected a multivariant playlist with at least one variant")
+
+    def height(variant: m3u8.Playlist) -> int:
+        resolution = variant.stream_info.resolution
+        return int(resolution[1]) if resolution else 0
+
+    fitting = [v for v in parsed.playlists if height(v) <= max_height]
+    chosen = max(fitting, key=height) if fitting else min(parsed.playlists, key=height)
+    return str(chosen.uri)
+
+
+def is_multivariant(text: str) -> bool:
+    return "#EXT-X-STREAM-INF" in text
+
+
+@dataclass(frozen=True)
+class ByteSpan:
+    """One read: a whole file, or (length, offset) of it."""
+
+    uri: str
+    byte_range: tuple[int, int] | None
+
+
+def coalesce(segments: Sequence[PlaylistSegment]) -> list[ByteSpan]:
+    """Merge back-to-back byte ranges of one file into a single read: a byte-range
+    playlist addresses ~2 s keyframe intervals, and five GETs for one file are slower."""
+    spans: list[ByteSpan] = []
+    for segment in segments:
+        last = spans[-1] if spans else None
+        if (
+            last is not None
+            and last.uri == segment.uri
+            and last.byte_range is not None
+            and segment.byte_range is not None
+            and last.byte_range[0] + last.byte_range[1] == segment.byte_range[1]
+        ):
+            merged = (last.byte_range[0] + segment.byte_range[0], last.byte_range[1])
+            spans[-1] = ByteSpan(segment.uri, merged)
+        else:
+            spans.append(ByteSpan(segment.uri, segment.byte_range))
+    return spans
+
+
+_MAP_URI = re.compile(r'(#EXT-X-MAP:.*URI=")([^"]+)(")')
+
+
+def rewrite_uris(playlist_text: str, rewrite: Callable[[str], str]) -> str:
+    """Every URI of a media playlist (segments and the init section) passed through
+    `rewrite`, e.g. to signed URLs: relative URIs would lose a signed playlist's signature."""
+
+    def rewritten(line: str) -> str:
+        if line and not line.startswith("#"):
+            return rewrite(line.strip())
+        if line.startswith("#EXT-X-MAP:"):
+            return _MAP_URI.sub(lambda m: m.group(1) + rewrite(m.group(2)) + m.group(3), line)
+        return line
+
+    return "\n".join(rewritten(line) for line in playlist_text.splitlines()) + "\n"

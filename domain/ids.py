@@ -17,5 +17,5 @@ def highlight_id(recording_id: str, moment_start_s: float) -> str:
     return stable_id("highlight", recording_id, round(moment_start_s * 1000))
 
 
-def clip_id(recording_id: str, start_s: float, end_s: float, preset: str = "source") -> str:
+def clip_id(recording_id: str, start_s: float, end_s: float, preset: str) -> str:
     return stable_id("clip", recording_id, round(start_s * 1000), round(end_s * 1000), preset)

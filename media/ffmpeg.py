@@ -87,3 +87,17 @@ def cut_clip(source: Path, target: Path, *, seek_s: float, duration_s: float) ->
             "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(target),
         ]
     )  # fmt: skip
+
+
+def ffmpeg_stdout(args: Sequence[str], *, log_level: str = "error") -> bytes:
+    """Run ffmpeg with `args` that write to "-" (e.g. `-f rawvideo -`); return those bytes."""
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", log_level, *args]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise MediaError("ffmpeg is not installed or not on PATH") from exc
+    if done.returncode != 0:
+        stderr = done.stderr.decode(errors="replace").strip().splitlines()
+        tail = "\n".join(stderr[-_STDERR_TAIL_LINES:])
+        raise MediaError(f"ffmpeg exited with {done.returncode}: {' '.join(command)}\n{tail}")
+    return done.stdout

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from domain.clip_presets import FEED_PRESET, PresetName
+from domain.ids import clip_id
 from schemas.aws_events import describe_validation_error
 
 
@@ -132,22 +134,32 @@ class HighlightDetected(DomainEvent):
 
 
 class ClipPublished(DomainEvent):
+    """A clip became playable: first as the instant playlist, then as the rendered clip."""
+
     TYPE: ClassVar[str] = "clip.published"
+    SCHEMA_VERSION: ClassVar[int] = 2  # v2: one event per rendition (instant, rendered)
 
     clip_id: str
     highlight_id: str
     recording_id: str
     channel_id: str
     stream_id: str | None
+    preset: PresetName
+    rendition: Literal["instant", "rendered"]
     start_s: float
     end_s: float
     duration_s: float
-    width: int
-    height: int
+    width: int | None = Field(description="None for an instant clip (the source's size)")
+    height: int | None
     bucket: str
-    key: str
+    key: str = Field(description="What a player opens: the MP4, or the instant playlist")
+    hls_key: str | None = None
+    poster_key: str | None = None
+    thumbnails_key: str | None = Field(default=None, description="WebVTT of the sprite sheet")
+    loudness_lufs: float | None = None
     moment_ended_at: AwareDatetime
-    published_at: AwareDatetime
+    published_at: AwareDatetime = Field(description="When the clip first became visible")
+    rendered_at: AwareDatetime | None = None
 
 
 class ChatMessagePosted(DomainEvent):
@@ -187,6 +199,12 @@ class RenderClipTask(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     highlight: HighlightDetected
+    preset: PresetName = FEED_PRESET
+
+    @property
+    def clip_id(self) -> str:
+        h = self.highlight
+        return clip_id(h.recording_id, h.clip_start_s, h.clip_end_s, self.preset)
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

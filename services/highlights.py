@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from adapters import pubsub, spanner_highlights, tasks
+from adapters.config import settings
 from adapters.spanner_highlights import Status
+from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.types import Detection
 from domain.ids import clip_id, highlight_id, stable_id
 from schemas.events import HighlightDetected, RenderClipTask, SegmentAnalyzed
@@ -50,7 +52,7 @@ class RecordingRef:
             event_id=stable_id("highlight.detected", self.recording_id, round(start * 1000)),
             occurred_at=ended_at,
             highlight_id=highlight_id(self.recording_id, start),
-            clip_id=clip_id(self.recording_id, start, end),
+            clip_id=clip_id(self.recording_id, start, end, FEED_PRESET),
             bucket=self.bucket,
             recording_prefix=self.prefix,
             recording_id=self.recording_id,
@@ -73,7 +75,7 @@ def submit(highlight: HighlightDetected) -> Status:
     wanted: Status = "PENDING_APPROVAL" if highlight.marquee else "APPROVED"
     status = spanner_highlights.record(highlight, wanted)
     if status == "APPROVED":
-        tasks.enqueue_render(RenderClipTask(highlight=highlight))
+        _enqueue_renders(highlight)
     pubsub.publish(HIGHLIGHTS_TOPIC, highlight, ordering_key=highlight.channel_id)
     return status
 
@@ -81,8 +83,14 @@ def submit(highlight: HighlightDetected) -> Status:
 def approve(highlight_id: str) -> spanner_highlights.Candidate | None:
     candidate = spanner_highlights.decide(highlight_id, "APPROVED")
     if candidate is not None:
-        tasks.enqueue_render(RenderClipTask(highlight=candidate.highlight))
+        _enqueue_renders(candidate.highlight)
     return candidate
+
+
+def _enqueue_renders(highlight: HighlightDetected) -> None:
+    # The feed's preset first: its task also publishes the instant clip.
+    for preset in dict.fromkeys([FEED_PRESET, *settings().clip_presets]):
+        tasks.enqueue_render(RenderClipTask(highlight=highlight, preset=preset))
 
 
 def reject(highlight_id: str) -> spanner_highlights.Candidate | None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters import ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
+from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.live import SegmentSignals
 from domain.ids import stable_id
 from functions.gcp.pubsub_entry import pubsub_function
@@ -166,4 +167,11 @@ def record_signal(event: ChatMessagePosted | AudienceSample | StreamMarker) -> N
 
 @pubsub_function(ClipPublished)
 def index_feed(clip: ClipPublished) -> None:
-    redis_store.feed_add(clip.clip_id, clip.published_at.timestamp(), clip.model_dump(mode="json"))
+    if clip.preset != FEED_PRESET:
+        return  # the other presets are for sharing and the web, not the mobile feed
+    redis_store.feed_add(
+        clip.clip_id,
+        clip.published_at.timestamp(),
+        clip.model_dump(mode="json"),
+        final=clip.rendition == "rendered",
+    )

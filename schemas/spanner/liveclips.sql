@@ -61,28 +61,44 @@ CREATE INDEX HighlightsById ON HighlightCandidates (HighlightId);
 CREATE INDEX HighlightsByStatus ON HighlightCandidates (Status, DetectedAt DESC);
 CREATE INDEX RecordingsByStream ON Recordings (StreamId);
 
--- State: RENDERING while a worker owns it, PUBLISHED once the object is in the bucket.
+-- One row per (highlight, preset); ClipId is derived from (recording, start, end, preset).
+-- State: RENDERING while a worker owns it, PUBLISHED once every output is in the bucket.
+-- The feed preset's clip is visible from PublishedAt on: first as the instant clip
+-- (InstantKey, a playlist over the recording), then as the rendered one.
 CREATE TABLE Clips (
   RecordingId STRING(64) NOT NULL,
   ClipId STRING(36) NOT NULL,
   HighlightId STRING(36) NOT NULL,
   ChannelId STRING(64) NOT NULL,
   StreamId STRING(64),
+  Preset STRING(16) NOT NULL,
   State STRING(16) NOT NULL,
+  Attempts INT64 NOT NULL,
   StartS FLOAT64 NOT NULL,
   EndS FLOAT64 NOT NULL,
   MomentEndedAt TIMESTAMP NOT NULL,
   Bucket STRING(256),
+  InstantKey STRING(1024),
   ObjectKey STRING(1024),
+  HlsKey STRING(1024),
+  PosterKey STRING(1024),
+  ThumbnailsKey STRING(1024),
   DurationS FLOAT64,
   Width INT64,
   Height INT64,
-  PublishedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
+  SizeBytes INT64,
+  LoudnessLufs FLOAT64,
+  TruePeakDbtp FLOAT64,
+  LoudnessMode STRING(16),
+  CutMode STRING(16),
+  RenderSeconds FLOAT64,
+  PublishedAt TIMESTAMP,
+  RenderedAt TIMESTAMP,
   CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (RecordingId, ClipId),
   INTERLEAVE IN PARENT Recordings ON DELETE CASCADE;
 
-CREATE INDEX ClipsByPublishedAt ON Clips (State, PublishedAt DESC);
+CREATE INDEX ClipsByPublishedAt ON Clips (Preset, PublishedAt DESC);
 
 CREATE CHANGE STREAM ClipChanges FOR Clips;
 

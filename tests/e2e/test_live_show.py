@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters import s3, spanner
+from adapters import s3, spanner, spanner_clips
 from adapters.config import settings
 from functions.aws.ivs_bridge import lambda_handler
 from functions.aws.local_context import LocalLambdaContext
@@ -63,9 +63,10 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
             approve_pending(api, recording_id)
             page = httpx.get(f"{api}/v1/feed", params={"limit": 50}, timeout=5).json()
             mine = [c for c in page["clips"] if c["recording_id"] == recording_id]
-            return mine if len(mine) >= len(PLANTED) else None
+            rendered = [c for c in mine if c["rendition"] == "rendered"]
+            return mine if len(rendered) >= len(PLANTED) else None
 
-        clips = wait_for(clips_of_this_show, timeout_s=90) or []
+        clips = wait_for(clips_of_this_show, timeout_s=120) or []
         rejected = pull(dead_letters, at_least=1, timeout_s=1)
 
     # THEN each planted moment is inside exactly one clip, and nothing was dead-lettered
@@ -77,13 +78,21 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
         assert len(covering) == 1, (moment, clips)
     assert rejected == []
 
-    # AND each clip plays from its signed URL, as long as its time range says
+    # AND each clip plays from its signed URL as a 9:16 clip as long as its time range says,
+    # having been playable first as an instant clip over the recording
     for clip in clips:
         assert clip["stream_id"] == run.broadcast.stream_id
         info = probe(clip["url"])
         assert info.duration_s == pytest.approx(clip["end_s"] - clip["start_s"], abs=0.5)
-        assert (info.width, info.height) == (clip["width"], clip["height"])
-        assert info.width > 0
+        assert (info.width, info.height) == (clip["width"], clip["height"]) == (720, 1280)
+        assert probe(clip["hls_url"]).duration_s == pytest.approx(info.duration_s, abs=0.2)
+        row = spanner_clips.clip_row(clip["recording_id"], clip["id"])
+        assert row["InstantKey"] and row["PublishedAt"] <= row["RenderedAt"]
+        track = httpx.get(clip["thumbnails_url"], timeout=5).text
+        sprite_url = track.split("#xywh=", 1)[0].rsplit("\n", 1)[-1]
+        assert httpx.get(sprite_url, timeout=5).headers["content-type"] == "image/jpeg"
+        instant = probe(s3.signed_url(row["Bucket"], row["InstantKey"]))
+        assert instant.duration_s >= info.duration_s - 0.5
 
     # AND the stream's record is final
     stream = wait_for(

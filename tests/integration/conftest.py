@@ -8,6 +8,7 @@ import pytest
 from adapters import s3
 from adapters.config import settings
 from cli.broadcast import bridge_sink
+from domain.clip_presets import FEED_PRESET
 from domain.ids import clip_id, highlight_id
 from schemas.events import HighlightDetected
 from studio.run import StudioRun, run_studio
@@ -38,7 +39,7 @@ def highlight_of(run: StudioRun, start_s: float, end_s: float, **extra: Any) -> 
         "event_id": f"test-{recording_id}-{start_s}",
         "occurred_at": ended_at,
         "highlight_id": highlight_id(recording_id, start_s),
-        "clip_id": clip_id(recording_id, start_s, end_s),
+        "clip_id": clip_id(recording_id, start_s, end_s, FEED_PRESET),
         "bucket": run.broadcast.bucket,
         "recording_prefix": run.broadcast.recording_prefix,
         "recording_id": recording_id,

@@ -1,52 +1,113 @@
-"""The clip worker service: duplicate tasks, bad bodies, on the real local cloud."""
+"""The clip worker service on the real local cloud: instant then rendered, exactly once."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
+import m3u8
 import pytest
 
-from adapters import s3
+from adapters import s3, spanner_clips
 from adapters.config import settings
-from schemas.events import RenderClipTask
+from schemas.events import ClipPublished, RenderClipTask
 from tests.integration.conftest import highlight_of
 from tests.support import fresh_subscription, pull
 
 pytestmark = pytest.mark.integration
 
 
-def render_task(run, start_s: float, end_s: float) -> RenderClipTask:
-    return RenderClipTask(highlight=highlight_of(run, start_s, end_s))
+def render_task(run, start_s: float, end_s: float, preset: str = "vertical") -> RenderClipTask:
+    return RenderClipTask(highlight=highlight_of(run, start_s, end_s), preset=preset)
 
 
-def post(body: bytes) -> httpx.Response:
+def post(task: RenderClipTask | bytes) -> httpx.Response:
+    body = task if isinstance(task, bytes) else task.model_dump_json().encode()
     return httpx.post(
         settings().clip_worker_url,
         content=body,
         headers={"Content-Type": "application/json"},
-        timeout=60,
+        timeout=120,
     )
 
 
-def test_the_same_task_delivered_twice_makes_one_clip(quiet_show):
-    task = render_task(quiet_show, 3.0, 9.0)
-
-    first = post(task.model_dump_json().encode())
-    second = post(task.model_dump_json().encode())
-
-    assert first.status_code == second.status_code == 200
-    assert first.json()["status"] == "published"
-    assert second.json() == {
-        "status": "already_published",
-        "clip_id": task.highlight.clip_id,
-        "key": None,
-    }
-    prefix = f"clips/QuietChannel1/{task.highlight.recording_id}/{task.highlight.clip_id}"
+def objects(prefix: str) -> list[str]:
     listed = s3.client().list_objects_v2(Bucket=settings().media_bucket, Prefix=prefix)
-    assert [o["Key"] for o in listed.get("Contents", [])] == [first.json()["key"]]
+    return sorted(o["Key"] for o in listed.get("Contents", []))
+
+
+def clip_prefix(task: RenderClipTask) -> str:
+    h = task.highlight
+    return f"clips/{h.channel_id}/{h.recording_id}/{task.clip_id}/"
+
+
+def test_a_feed_clip_is_instant_first_then_rendered_with_every_output(quiet_show):
+    task = render_task(quiet_show, 2.0, 9.0)
+
+    with fresh_subscription("clips") as clips:
+        response = post(task)
+        events = [ClipPublished.model_validate_json(m.data) for m in pull(clips, at_least=2)]
+
+    assert response.status_code == 200 and response.json()["status"] == "published"
+    assert [e.rendition for e in events] == ["instant", "rendered"]
+    instant, rendered = events
+    assert instant.clip_id == rendered.clip_id == task.clip_id
+    assert rendered.published_at == instant.published_at  # keeps its place in the feed
+    assert rendered.rendered_at >= rendered.published_at
+    playlist = m3u8.loads(s3.read_bytes(instant.bucket, instant.key).decode())
+    assert playlist.is_endlist and sum(s.duration for s in playlist.segments) >= 7.0
+    assert (rendered.width, rendered.height) == (720, 1280)
+    keys = objects(clip_prefix(task))
+    names = ["clip.mp4", "instant.m3u8", "poster.jpg", "sprite.jpg", "thumbnails.vtt"]
+    assert [k for k in keys if "/hls/" not in k] == sorted(clip_prefix(task) + n for n in names)
+    assert {k for k in keys if "/hls/" in k} == {rendered.hls_key, *_referenced(rendered)}
+    row = spanner_clips.clip_row(task.highlight.recording_id, task.clip_id)
+    assert row["State"] == "PUBLISHED" and row["Preset"] == "vertical"
+    assert row["LoudnessLufs"] == pytest.approx(-14.0, abs=1.5)
+    assert row["SizeBytes"] > 0 and row["DurationS"] == pytest.approx(7.0, abs=0.1)
+
+
+def _referenced(rendered: ClipPublished) -> set[str]:
+    """Every object the rendered clip's HLS playlist points at (segments, init section)."""
+    parsed = m3u8.loads(s3.read_bytes(rendered.bucket, rendered.hls_key).decode())
+    folder = rendered.hls_key.rsplit("/", 1)[0]
+    uris = {s.uri for s in parsed.segments} | {
+        s.init_section.uri for s in parsed.segments if s.init_section
+    }
+    return {f"{folder}/{uri}" for uri in uris}
+
+
+def test_the_same_task_delivered_twice_makes_one_clip(quiet_show):
+    task = render_task(quiet_show, 3.0, 9.0, preset="landscape")
+
+    first = post(task)
+    listed = objects(clip_prefix(task))
+    second = post(task)
+
+    assert first.json()["status"] == "published"
+    assert second.json()["status"] == "already_published"
+    assert objects(clip_prefix(task)) == listed
+    assert "instant.m3u8" not in " ".join(listed)  # only the feed preset has an instant clip
+
+
+def test_a_worker_that_died_mid_render_is_finished_by_the_retry(quiet_show):
+    # GIVEN a worker claimed the clip and was killed before uploading anything
+    task = render_task(quiet_show, 4.0, 11.0, preset="square")
+    spanner_clips.claim(task.highlight, task.clip_id, task.preset)
+    assert objects(clip_prefix(task)) == []
+
+    # WHEN Cloud Tasks redelivers the task
+    response = post(task)
+
+    # THEN it is rendered once, on the second attempt
+    assert response.json()["status"] == "published"
+    row = spanner_clips.clip_row(task.highlight.recording_id, task.clip_id)
+    assert (row["State"], row["Attempts"]) == ("PUBLISHED", 2)
+    assert (row["Width"], row["Height"]) == (1080, 1080)
 
 
 def test_a_clip_past_the_end_of_a_finished_recording_is_trimmed_to_it(quiet_show):
-    response = post(render_task(quiet_show, 10.0, 30.0).model_dump_json().encode())
+    response = post(render_task(quiet_show, 10.0, 30.0, preset="landscape"))
     assert response.status_code == 200
     assert response.json()["status"] == "published"
 
@@ -63,7 +124,14 @@ def test_an_unreadable_task_is_dead_lettered_not_retried(cloud):
     assert messages[0].data == b'{"highlight": {"clip_id": 7}}'
 
 
+def test_an_unknown_preset_is_dead_lettered_with_the_reason(quiet_show):
+    body = json.loads(render_task(quiet_show, 2.0, 5.0).model_dump_json())
+    body["preset"] = "portrait"
+    response = post(json.dumps(body).encode())
+    assert response.json()["status"] == "dead_lettered"
+    assert "preset" in response.json()["reason"]
+
+
 def test_the_worker_stays_up_after_bad_input(cloud):
-    assert (
-        httpx.get(settings().clip_worker_url.rsplit("/tasks", 1)[0] + "/healthz").status_code == 200
-    )
+    health = settings().clip_worker_url.rsplit("/tasks", 1)[0] + "/healthz"
+    assert httpx.get(health).status_code == 200
