@@ -60,6 +60,7 @@ def _clip(item: dict[str, Any], api_base: str) -> FeedClip:
         poster_url=_signed(item, "poster_key"),
         thumbnails_url=f"{media}/thumbnails.vtt" if item.get("thumbnails_key") else None,
         published_at=item["published_at"],
+        rendered_at=item.get("rendered_at"),
         moment_ended_at=item["moment_ended_at"],
     )
 

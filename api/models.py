@@ -26,7 +26,8 @@ class FeedClip(BaseModel):
     hls_url: str | None = Field(description="Signed HLS playlist of the rendered clip")
     poster_url: str | None
     thumbnails_url: str | None = Field(description="WebVTT of the scrubbing sprite sheet")
-    published_at: AwareDatetime
+    published_at: AwareDatetime = Field(description="When the clip first became playable")
+    rendered_at: AwareDatetime | None = Field(description="When the rendered clip replaced it")
     moment_ended_at: AwareDatetime
 
 

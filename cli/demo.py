@@ -50,11 +50,15 @@ class FeedWatcher:
             return
         now = datetime.now(UTC)
         for clip in page.get("clips", []):
-            if clip["id"] not in self.seen:
-                self.seen[clip["id"]] = {**clip, "in_feed_at": now.isoformat()}
-                console.log(
-                    f"clip {clip['id'][:8]} in the feed: {clip['start_s']:.1f}-{clip['end_s']:.1f}s"
-                )
+            known = self.seen.get(clip["id"])
+            if known is not None and known["rendition"] == clip["rendition"]:
+                continue
+            self.seen[clip["id"]] = {**clip, "in_feed_at": now.isoformat()}
+            console.log(
+                f"{clip['rendition']} clip {clip['id'][:8]} in the feed: "
+                f"{clip['start_s']:.1f}-{clip['end_s']:.1f}s"
+                + (f", {clip['width']}x{clip['height']}" if clip["width"] else "")
+            )
 
     def _approve_marquee(self) -> None:
         for waiting in httpx.get(f"{self.api_url}/v1/highlights/pending", timeout=5).json():
@@ -131,6 +135,7 @@ def _summary(
         # Show second 0 went out at started_at; show time runs `speed` times the wall clock.
         moment_wall = broadcast.started_at.timestamp() + moment_end_s / speed
         published = datetime.fromisoformat(clip["published_at"]).timestamp()
+        rendered = clip.get("rendered_at")
         clips.append(
             {
                 "id": clip["id"],
@@ -138,7 +143,13 @@ def _summary(
                 "start_s": round(clip["start_s"], 3),
                 "end_s": round(clip["end_s"], 3),
                 "url": clip["url"],
-                "moment_to_clip_s": round(published - moment_wall, 2),
+                "rendition": clip["rendition"],
+                "moment_to_instant_s": round(published - moment_wall, 2),
+                "moment_to_rendered_s": (
+                    round(datetime.fromisoformat(rendered).timestamp() - moment_wall, 2)
+                    if rendered
+                    else None
+                ),
             }
         )
     return {
@@ -157,20 +168,25 @@ def _summary(
     }
 
 
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def _json_value(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def _print_table(summary: dict[str, Any]) -> None:
     table = Table(title=f"clips of stream {summary['stream']['id']}")
-    for column in ("clip", "start s", "end s", "moment -> clip s"):
+    for column in ("clip", "start s", "end s", "moment -> instant s", "moment -> rendered s"):
         table.add_column(column, justify="right" if column != "clip" else "left")
     for clip in summary["clips"]:
         table.add_row(
             clip["id"][:8],
             f"{clip['start_s']:.1f}",
             f"{clip['end_s']:.1f}",
-            f"{clip['moment_to_clip_s']:.2f}",
+            f"{clip['moment_to_instant_s']:.2f}",
+            _seconds(clip["moment_to_rendered_s"]),
         )
     console.print(table)
     planted = summary["stream"]["planted_moments"]

@@ -78,17 +78,6 @@ def probe(target: Path | str) -> MediaInfo:
     )
 
 
-def cut_clip(source: Path, target: Path, *, seek_s: float, duration_s: float) -> None:
-    """Frame-accurate cut to a web-ready MP4 (H.264/AAC, moov atom first)."""
-    run_ffmpeg(
-        [
-            "-ss", f"{seek_s:.3f}", "-i", str(source), "-t", f"{duration_s:.3f}",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(target),
-        ]
-    )  # fmt: skip
-
-
 def ffmpeg_stdout(args: Sequence[str], *, log_level: str = "error") -> bytes:
     """Run ffmpeg with `args` that write to "-" (e.g. `-f rawvideo -`); return those bytes."""
     command = ["ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", log_level, *args]
