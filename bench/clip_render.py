@@ -106,7 +106,7 @@ def naive_vertical_args(source: Path, start_s: float, end_s: float, out: Path) -
         "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-ss", f"{start_s:.3f}", "-to", f"{end_s:.3f}", "-i", str(source),
         "-vf", "crop=ih*9/16:ih,scale=720:1280",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
+        "-c:v", "libx264", "-preset", "superfast", "-crf", "21",
         "-c:a", "aac", "-movflags", "+faststart", str(out),
     ]  # fmt: skip
 
@@ -116,7 +116,7 @@ def naive_landscape_args(source: Path, start_s: float, end_s: float, out: Path) 
     return [
         "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-ss", f"{start_s:.3f}", "-to", f"{end_s:.3f}", "-i", str(source),
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
+        "-c:v", "libx264", "-preset", "superfast", "-crf", "21",
         "-c:a", "aac", "-movflags", "+faststart", str(out),
     ]  # fmt: skip
 

@@ -12,6 +12,7 @@ recording's own segments, a second after the task arrives; the rendered clip rep
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from schemas.events import ClipPublished, HighlightDetected, RenderClipTask
 
 CLIPS_TOPIC = "clips"
 HLS_TYPE = "application/vnd.apple.mpegurl"
+MIN_CPUS_FOR_CHUNKS = 4
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def render(task: RenderClipTask) -> RenderOutcome:
             end_s=plan.seek_s + plan.duration_s,
             chosen=preset(task.preset),
             out_dir=Path(scratch) / "out",
-            options=RenderOptions(chunk_s=settings().render_chunk_s or None),
+            options=RenderOptions(chunk_s=_chunk_s()),
         )
         outputs = _upload(rendered, clip_prefix(highlight, clip))
     published_at, rendered_at = spanner_clips.publish_rendered(
@@ -91,6 +93,14 @@ def render(task: RenderClipTask) -> RenderOutcome:
     )
     pubsub.publish(CLIPS_TOPIC, event)
     return RenderOutcome("published", clip, outputs.mp4_key, instant_key)
+
+
+def _chunk_s() -> float | None:
+    """Parallel chunks only pay where x264 cannot already use every core: on 2 vCPU they
+    measured no faster than one encode (docs/benchmarks.md)."""
+    if (os.cpu_count() or 1) < MIN_CPUS_FOR_CHUNKS:
+        return None
+    return settings().render_chunk_s or None
 
 
 def _max_height() -> int:

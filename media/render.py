@@ -25,8 +25,10 @@ from media.source_info import SourceInfo, inspect_source
 from media.subject import subject_samples
 
 # A keyframe every 2 s, as IVS sends: the HLS package can only cut at keyframes.
+# superfast: on 2 vCPU the 30 s vertical clip's encode is the critical path (veryfast took
+# 7.9 s of it, superfast 6.0 s; docs/benchmarks.md), and crf holds the quality level.
 X264 = (
-    "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
+    "-c:v", "libx264", "-preset", "superfast", "-crf", "21", "-pix_fmt", "yuv420p",
     "-force_key_frames", "expr:gte(t,n_forced*2)",
 )  # fmt: skip
 AUDIO_RATE = "48000"  # loudnorm resamples to 192 kHz internally; say what we want back
