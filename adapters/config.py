@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     clip_max_height: int = 720
     # Every highlight is rendered in the feed preset (with its instant clip) and these.
     clip_presets: list[PresetName] = Field(default=["vertical", "landscape"], min_length=1)
-    # Long clips are encoded in chunks of about this length in parallel; 0 disables it.
+    # Long clips are encoded in chunks of about this length in parallel (on workers with 4+
+    # CPUs: clip_workers.render.MIN_CPUS_FOR_CHUNKS); 0 disables it.
     render_chunk_s: float = 10.0
     # Instant clips point at the recording's segments with signed URLs this long-lived.
     instant_clip_ttl_s: int = 24 * 3600

@@ -13,18 +13,17 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Response
 
 from adapters import s3, spanner_clips
-from domain.hls import rewrite_uris
+from domain.hls import HLS_MEDIA_TYPE, rewrite_uris
 from domain.thumbnails import rewrite_sprite_uris
 
 router = APIRouter(prefix="/v1/clips", tags=["clips"])
-HLS_TYPE = "application/vnd.apple.mpegurl"
 
 
 @router.get("/{recording_id}/{clip_id}/hls.m3u8", response_class=Response)
 def clip_hls(recording_id: str, clip_id: str) -> Response:
     bucket, key = _object(recording_id, clip_id, "HlsKey")
     text = rewrite_uris(s3.read_bytes(bucket, key).decode(), _signer(bucket, key))
-    return Response(text, media_type=HLS_TYPE)
+    return Response(text, media_type=HLS_MEDIA_TYPE)
 
 
 @router.get("/{recording_id}/{clip_id}/thumbnails.vtt", response_class=Response)

@@ -25,11 +25,7 @@ import json
 import os
 import threading
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +45,14 @@ from adapters import ivs_recordings, s3, spanner_clips
 from adapters.config import settings
 from bench.clip_render import loadavg, machine, naive_vertical_args, run_command, stats
 from cli.broadcast import bridge_sink
-from domain.clip_presets import FEED_PRESET
+from domain.highlight_engine.types import Detection
 from domain.hls import plan_clip
-from domain.ids import clip_id, highlight_id
+from domain.ids import clip_id
 from localcloud.cloud import LocalCloud
 from schemas.events import ClipPublished, HighlightDetected
-from services.highlights import submit
+from services.highlights import RecordingRef, submit
 from studio.run import run_studio
+from tests.support import fresh_subscription
 
 OUT = Path("out/bench")
 RESULTS = "clip_latency.json"
@@ -145,34 +142,10 @@ class Arrivals:
         return {k: None if t is None else round(t - decided, 3) for k, t in got.items()}
 
 
-@contextmanager
-def fresh_subscription(topic: str) -> Iterator[str]:
-
-    subscriber = pubsub_v1.SubscriberClient()
-    project = settings().gcp_project
-    path = subscriber.subscription_path(project, f"bench-{topic}-{uuid.uuid4().hex[:8]}")
-    subscriber.create_subscription(name=path, topic=f"projects/{project}/topics/{topic}")
-    try:
-        yield path
-    finally:
-        subscriber.delete_subscription(subscription=path)
-        subscriber.close()
-
-
 # --- the show, the highlights, the naive path --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Show:
-    bucket: str
-    prefix: str
-    recording_id: str
-    channel_id: str
-    started_at: datetime  # show second 0
-    duration_s: float
-
-
-def record_show(workdir: Path, duration_s: float, speed: float) -> Show:
+def record_show(workdir: Path, duration_s: float, speed: float) -> RecordingRef:
 
     run = run_studio(
         "synthetic",
@@ -187,41 +160,22 @@ def record_show(workdir: Path, duration_s: float, speed: float) -> Show:
         serve_live=False,
     )
     b = run.broadcast
-    return Show(
+    return RecordingRef(
         bucket=b.bucket,
         prefix=b.recording_prefix,
         recording_id=b.recording_prefix.rsplit("/", 1)[-1],
         channel_id=b.channel_arn.rsplit("/", 1)[-1],
         started_at=b.started_at,
-        duration_s=b.duration_s,
+        recorded_until_s=b.duration_s,
     )
 
 
-def highlight(show: Show, start_s: float, end_s: float) -> HighlightDetected:
-    """A HighlightDetected of [start_s, end_s), as the detector would name it."""
-
-    ended_at = show.started_at + timedelta(seconds=end_s)
-    return HighlightDetected(
-        event_id=f"bench-{show.recording_id}-{start_s}",
-        occurred_at=ended_at,
-        highlight_id=highlight_id(show.recording_id, start_s),
-        clip_id=clip_id(show.recording_id, start_s, end_s, FEED_PRESET),
-        bucket=show.bucket,
-        recording_prefix=show.prefix,
-        recording_id=show.recording_id,
-        channel_id=show.channel_id,
-        moment_start_s=start_s,
-        moment_end_s=end_s,
-        moment_ended_at=ended_at,
-        clip_start_s=start_s,
-        clip_end_s=end_s,
-        score=20.0,
-        reason="bench",
-        kind="manual",
-    )
+def highlight(show: RecordingRef, start_s: float, end_s: float) -> HighlightDetected:
+    """A manual pick of [start_s, end_s), named as the live path names every highlight."""
+    return show.highlight(Detection(start_s, end_s, score=20.0, kind="manual"))
 
 
-def naive_clip(show: Show, start_s: float, end_s: float, work: Path) -> dict[str, float]:
+def naive_clip(show: RecordingRef, start_s: float, end_s: float, work: Path) -> dict[str, float]:
     """Whole covering segments from S3, one full re-encode, the MP4 uploaded."""
 
     work.mkdir(parents=True, exist_ok=True)
@@ -252,7 +206,7 @@ def naive_clip(show: Show, start_s: float, end_s: float, work: Path) -> dict[str
 
 
 def ours(
-    arrivals: Arrivals, show: Show, start_s: float, end_s: float, timeout_s: float
+    arrivals: Arrivals, show: RecordingRef, start_s: float, end_s: float, timeout_s: float
 ) -> dict[str, Any]:
     chosen = highlight(show, start_s, end_s)
     decided = time.perf_counter()
@@ -342,9 +296,9 @@ def _measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         began = time.perf_counter()
         show = record_show(out / "latency-show", args.show_s, args.speed)
         recorded_s = round(time.perf_counter() - began, 1)
-    console.print(f"recorded {show.prefix} ({show.duration_s:.1f} s) in {recorded_s} s")
+    console.print(f"recorded {show.prefix} ({show.recorded_until_s:.1f} s) in {recorded_s} s")
     time.sleep(5.0)  # let the functions finish analysing the last segments
-    starts = offsets(args.clips, args.clip_s, show.duration_s)
+    starts = offsets(args.clips, args.clip_s, show.recorded_until_s)
     sequential: list[dict[str, Any]] = []
     burst: list[dict[str, Any]] = []
     warmup: dict[str, Any] | None = None
@@ -364,7 +318,7 @@ def _measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         task = progress.add_task("latency", total=steps)
         if not args.no_warmup:
             progress.update(task, description="warm-up highlight")
-            start = round(show.duration_s - args.clip_s - 0.6, 2)
+            start = round(show.recorded_until_s - args.clip_s - 0.6, 2)
             warmup = ours(arrivals, show, start, start + args.clip_s, args.timeout_s)
             progress.advance(task)
         for k, start in enumerate(starts):
@@ -396,7 +350,7 @@ def _measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "command": f"python -m bench.clip_latency --clips {args.clips}",
         "show": {
             "prefix": show.prefix,
-            "duration_s": show.duration_s,
+            "duration_s": show.recorded_until_s,
             "speed": args.speed,
             "recorded_in_s": recorded_s,
         },
@@ -410,7 +364,7 @@ def _measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 
 def _burst(
-    arrivals: Arrivals, show: Show, starts: list[float], args: argparse.Namespace
+    arrivals: Arrivals, show: RecordingRef, starts: list[float], args: argparse.Namespace
 ) -> list[dict[str, Any]]:
 
     decided: list[tuple[HighlightDetected, float, float]] = []

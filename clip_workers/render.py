@@ -23,14 +23,13 @@ from adapters import pubsub, s3, spanner_clips
 from adapters.clip_sources import ClipSource, S3Recording, fetch
 from adapters.config import settings
 from domain.clip_presets import FEED_PRESET, PresetName, preset
-from domain.hls import MediaPlaylist, plan_clip
+from domain.hls import HLS_MEDIA_TYPE, MediaPlaylist, plan_clip
 from domain.ids import stable_id
 from domain.instant_clip import instant_manifest
 from media.render import RenderedClip, RenderOptions, render_clip
 from schemas.events import ClipPublished, HighlightDetected, RenderClipTask
 
 CLIPS_TOPIC = "clips"
-HLS_TYPE = "application/vnd.apple.mpegurl"
 MIN_CPUS_FOR_CHUNKS = 4
 
 
@@ -53,7 +52,8 @@ def render(task: RenderClipTask) -> RenderOutcome:
     if claim.previous == "PUBLISHED":
         return RenderOutcome("already_published", clip)
 
-    source = S3Recording.best(highlight.bucket, highlight.recording_prefix, _max_height())
+    max_height = settings().clip_max_height
+    source = S3Recording.best(highlight.bucket, highlight.recording_prefix, max_height)
     playlist = source.playlist()
     plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)  # may say: not yet
     instant_key = None
@@ -103,10 +103,6 @@ def _chunk_s() -> float | None:
     return settings().render_chunk_s or None
 
 
-def _max_height() -> int:
-    return settings().clip_max_height
-
-
 def _publish_instant(
     highlight: HighlightDetected,
     claim: spanner_clips.Claim,
@@ -115,7 +111,7 @@ def _publish_instant(
 ) -> str:
     manifest = instant_manifest(playlist, highlight.clip_start_s, highlight.clip_end_s, source.url)
     bucket, key = settings().media_bucket, f"{clip_prefix(highlight, claim.clip_id)}/instant.m3u8"
-    s3.put_bytes(manifest.encode(), bucket, key, content_type=HLS_TYPE)
+    s3.put_bytes(manifest.encode(), bucket, key, content_type=HLS_MEDIA_TYPE)
     published_at = spanner_clips.publish_instant(highlight.recording_id, claim.clip_id, bucket, key)
     event = _event(highlight, claim, FEED_PRESET, "instant", published_at, bucket=bucket, key=key)
     pubsub.publish(CLIPS_TOPIC, event)
@@ -155,16 +151,16 @@ def _event(
 
 def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutputs:
     bucket = settings().media_bucket
-    keys: dict[str, str | None] = {}
-    for name, path, content_type in (
-        ("poster", rendered.poster, "image/jpeg"),
-        ("sprite", rendered.sprite, "image/jpeg"),
-        ("thumbnails", rendered.thumbnails_vtt, "text/vtt"),
-    ):
-        keys[name] = None
-        if path is not None:
-            keys[name] = f"{prefix}/{path.name}"
-            s3.upload(path, bucket, keys[name] or "", content_type=content_type)
+
+    def put(path: Path | None, content_type: str) -> str | None:
+        if path is None:
+            return None
+        s3.upload(path, bucket, f"{prefix}/{path.name}", content_type=content_type)
+        return f"{prefix}/{path.name}"
+
+    poster_key = put(rendered.poster, "image/jpeg")
+    put(rendered.sprite, "image/jpeg")  # the WebVTT track names it
+    thumbnails_key = put(rendered.thumbnails_vtt, "text/vtt")
     hls_key = None
     if rendered.hls_playlist is not None:
         hls_dir = rendered.hls_playlist.parent
@@ -179,8 +175,8 @@ def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutput
         bucket=bucket,
         mp4_key=mp4_key,
         hls_key=hls_key,
-        poster_key=keys["poster"],
-        thumbnails_key=keys["thumbnails"],
+        poster_key=poster_key,
+        thumbnails_key=thumbnails_key,
         duration_s=rendered.info.duration_s,
         width=rendered.info.width,
         height=rendered.info.height,
@@ -194,6 +190,6 @@ def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutput
 
 
 def _hls_type(part: Path) -> str:
-    return {".m3u8": HLS_TYPE, ".ts": "video/mp2t", ".m4s": "video/iso.segment"}.get(
+    return {".m3u8": HLS_MEDIA_TYPE, ".ts": "video/mp2t", ".m4s": "video/iso.segment"}.get(
         part.suffix, "video/mp4"
     )

@@ -9,6 +9,8 @@ from datetime import datetime
 
 import m3u8
 
+HLS_MEDIA_TYPE = "application/vnd.apple.mpegurl"
+
 
 @dataclass(frozen=True)
 class PlaylistSegment:

@@ -163,14 +163,13 @@ def _picture_filter(
     height: int,
 ) -> str | None:
     """The crop (following the subject) and scale that turn the source into the preset."""
+    scale = f"scale={width}:{height}:flags=lanczos,setsar=1"
     if chosen.keeps_source_framing:
-        if (info.width, info.height) == (width, height):
-            return None
-        return f"scale={width}:{height}:flags=lanczos,setsar=1"
+        return None if (info.width, info.height) == (width, height) else scale
     window = crop_window(info.width, info.height, *chosen.aspect)
     samples = subject_samples(source, seek_s=start_s, duration_s=end_s - start_s)
     path = plan_crop_path(samples, info.width, info.height, window, end_s - start_s)
-    return f"{crop_filter(path)},scale={width}:{height}:flags=lanczos,setsar=1"
+    return f"{crop_filter(path)},{scale}"
 
 
 def _video_piece(

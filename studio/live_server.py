@@ -10,13 +10,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from domain.hls import HLS_MEDIA_TYPE
+
 LIVE_PLAYLIST = "playlist.m3u8"
 
 
 class _LiveHandler(SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain dict
         **SimpleHTTPRequestHandler.extensions_map,
-        ".m3u8": "application/vnd.apple.mpegurl",
+        ".m3u8": HLS_MEDIA_TYPE,
         ".ts": "video/mp2t",
     }
 
