@@ -14,6 +14,7 @@ import httpx
 
 from adapters import ivs_recordings, s3
 from adapters.config import settings
+from domain.clip_presets import Preset
 from domain.hls import (
     ByteSpan,
     ClipPlan,
@@ -23,10 +24,15 @@ from domain.hls import (
     coalesce,
     is_multivariant,
     parse_media_playlist,
+    plan_clip,
 )
+from media.render import TrackingCopy
 from schemas.ivs_recording import IvsRendition
 
 _HTTP_TIMEOUT_S = 10.0
+# Subject tracking analyses frames 320 px wide at most (media/subject.py): IVS's 360p (or
+# 160p) rendition has all it needs and decodes ~10x faster than the clip's 720p.
+TRACKING_MAX_HEIGHT = 360
 
 
 class ClipSource(Protocol):
@@ -36,6 +42,11 @@ class ClipSource(Protocol):
 
     def url(self, segment: PlaylistSegment) -> str:
         """Where a player fetches the segment (for instant clips)."""
+        ...
+
+    def smaller(self, max_height: int) -> ClipSource | None:
+        """The same media in the tallest rendition not above max_height, unless that is
+        the rendition already read."""
         ...
 
 
@@ -64,6 +75,11 @@ class S3Recording:
         key = self._key(segment.uri)
         return s3.signed_url(self.bucket, key, ttl_s=settings().instant_clip_ttl_s)
 
+    def smaller(self, max_height: int) -> S3Recording | None:
+        height = min(max_height, self.rendition.resolution_height or max_height)
+        small = S3Recording.best(self.bucket, self.prefix, height)
+        return small if small.rendition != self.rendition else None
+
     def _key(self, uri: str) -> str:
         return ivs_recordings.segment_key(self.bucket, self.prefix, self.rendition, uri)
 
@@ -91,6 +107,11 @@ class HttpPlaylist:
 
     def url(self, segment: PlaylistSegment) -> str:
         return urljoin(self.playlist_url, segment.uri)
+
+    def smaller(self, max_height: int) -> HttpPlaylist | None:
+        text = _http().get(self.playlist_url).raise_for_status().text
+        uri = _other_variant(text, self.max_height, max_height)
+        return HttpPlaylist(urljoin(self.playlist_url, uri), max_height) if uri else None
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +142,17 @@ class LocalPlaylist:
     def url(self, segment: PlaylistSegment) -> str:
         return segment.uri
 
+    def smaller(self, max_height: int) -> LocalPlaylist | None:
+        uri = _other_variant(self.path.read_text(), self.max_height, max_height)
+        return LocalPlaylist(self.path.parent / uri, max_height) if uri else None
+
+
+def _other_variant(text: str, max_height: int, smaller_height: int) -> str | None:
+    if not is_multivariant(text):
+        return None
+    small = choose_variant(text, min(smaller_height, max_height))
+    return small if small != choose_variant(text, max_height) else None
+
 
 def open_source(spec: str, max_height: int) -> ClipSource:
     """`s3://bucket/ivs/v1/.../recording_id`, an http(s) playlist URL, or a playlist file."""
@@ -137,10 +169,24 @@ def open_source(spec: str, max_height: int) -> ClipSource:
     return LocalPlaylist(path, max_height)
 
 
-def fetch(source: ClipSource, plan: ClipPlan, into: Path) -> Path:
+def fetch(source: ClipSource, plan: ClipPlan, into: Path, name: str = "source") -> Path:
     """Join the planned MPEG-TS segments: TS is a stream format, so the bytes concatenate."""
-    joined = into / "source.ts"
+    joined = into / f"{name}.ts"
     with joined.open("wb") as out:
         for span in coalesce(plan.segments):
             out.write(source.read(span))
     return joined
+
+
+def fetch_tracking_copy(
+    source: ClipSource, chosen: Preset, start_s: float, end_s: float, into: Path
+) -> TrackingCopy | None:
+    """The clip from a small rendition, for presets that follow the subject; None when
+    the source has no smaller one (the render then tracks in the clip's own rendition)."""
+    if chosen.keeps_source_framing:
+        return None
+    small = source.smaller(TRACKING_MAX_HEIGHT)
+    if small is None:
+        return None
+    plan = plan_clip(small.playlist(), start_s, end_s)
+    return TrackingCopy(fetch(small, plan, into, "tracking"), plan.seek_s)

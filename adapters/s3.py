@@ -7,8 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.config import settings
+
+# What a call may raise when S3 refuses or cannot be reached: callers that can leave the
+# work to a retry catch these, without importing botocore themselves.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -21,10 +21,15 @@ ClipState = Literal["RENDERING", "PUBLISHED"]
 
 
 @dataclass(frozen=True)
-class Claim:
+class ClipRef:
     clip_id: str
-    previous: ClipState | None
     stream_id: str | None
+    preset: str
+
+
+@dataclass(frozen=True)
+class Claim(ClipRef):
+    previous: ClipState | None
     published_at: datetime | None  # set once the clip is visible (instant or rendered)
 
 
@@ -60,45 +65,73 @@ def claim(highlight: HighlightDetected, clip_id: str, preset: str) -> Claim:
         )
         previous: ClipState | None = row[0] if row else None
         published_at: datetime | None = row[2] if row else None
+        claimed = Claim(clip_id, stream_id, preset, previous, published_at)
         if previous == "PUBLISHED":
-            return Claim(clip_id, previous, stream_id, published_at)
-        columns = ("RecordingId", "ClipId", "State", "Attempts")
-        values: tuple[Any, ...] = (highlight.recording_id, clip_id, "RENDERING")
+            return claimed
         if row:
-            txn.update("Clips", columns=columns, values=[(*values, row[1] + 1)])
-        else:
-            txn.insert(
+            txn.update(
                 "Clips",
-                columns=(
-                    *columns,
-                    "HighlightId", "ChannelId", "StreamId", "Preset",
-                    "StartS", "EndS", "MomentEndedAt", "CreatedAt",
-                ),
-                values=[
-                    (
-                        *values, 1,
-                        highlight.highlight_id, highlight.channel_id, stream_id, preset,
-                        highlight.clip_start_s, highlight.clip_end_s,
-                        highlight.moment_ended_at, COMMIT_TS,
-                    )
-                ],
-            )  # fmt: skip
-        return Claim(clip_id, previous, stream_id, published_at)
+                columns=("RecordingId", "ClipId", "State", "Attempts"),
+                values=[(highlight.recording_id, clip_id, "RENDERING", row[1] + 1)],
+            )
+        else:
+            _insert(txn, highlight, claimed, Attempts=1)
+        return claimed
 
     result: Claim = database().run_in_transaction(work)
     return result
 
 
-def publish_instant(recording_id: str, clip_id: str, bucket: str, key: str) -> datetime:
-    """Make the clip visible as its instant playlist; returns its publication time."""
+def publish_instant(
+    highlight: HighlightDetected, preset: str, bucket: str, key: str
+) -> tuple[ClipRef, datetime] | None:
+    """Make the highlight's clip visible as its instant playlist, unless it is already
+    visible (instant or rendered); returns the clip and its publication time."""
+    clip_id = highlight.clip_id
     now = datetime.now(UTC)
-    with database().batch() as batch:
-        batch.update(
-            "Clips",
-            columns=("RecordingId", "ClipId", "Bucket", "InstantKey", "PublishedAt"),
-            values=[(recording_id, clip_id, bucket, key, now)],
+
+    def work(txn: Transaction) -> tuple[ClipRef, datetime] | None:
+        stream_id = ensure_recording(txn, highlight).stream_id
+        row = _one(
+            txn,
+            "SELECT PublishedAt FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
+            rec=highlight.recording_id,
+            clip=clip_id,
         )
-    return now
+        if row and row[0] is not None:
+            return None
+        clip = ClipRef(clip_id, stream_id, preset)
+        visible = {"Bucket": bucket, "InstantKey": key, "PublishedAt": now}
+        if row:
+            txn.update(
+                "Clips",
+                columns=("RecordingId", "ClipId", *visible),
+                values=[(highlight.recording_id, clip_id, *visible.values())],
+            )
+        else:  # before any render claimed it: Attempts counts renders only
+            _insert(txn, highlight, clip, Attempts=0, **visible)
+        return clip, now
+
+    result: tuple[ClipRef, datetime] | None = database().run_in_transaction(work)
+    return result
+
+
+def _insert(txn: Transaction, highlight: HighlightDetected, clip: ClipRef, **columns: Any) -> None:
+    row = {
+        "RecordingId": highlight.recording_id,
+        "ClipId": clip.clip_id,
+        "State": "RENDERING",
+        "HighlightId": highlight.highlight_id,
+        "ChannelId": highlight.channel_id,
+        "StreamId": clip.stream_id,
+        "Preset": clip.preset,
+        "StartS": highlight.clip_start_s,
+        "EndS": highlight.clip_end_s,
+        "MomentEndedAt": highlight.moment_ended_at,
+        "CreatedAt": COMMIT_TS,
+        **columns,
+    }
+    txn.insert("Clips", columns=tuple(row), values=[tuple(row.values())])
 
 
 def publish_rendered(

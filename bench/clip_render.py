@@ -4,13 +4,15 @@
 
 The source is made once per invocation by the studio's own synthetic show encoder (the
 show the demo broadcasts: testsrc2 picture, room noise, a planted loud moment), encoded
-into the IVS layout (720p30 H.264, 2 s closed GOPs, AAC, 10 s MPEG-TS segments) and its
-segments joined, as the clip worker's fetch joins them. Every case renders the same clip
-of that file; the runs are interleaved (each run rotates the order of the cases) so that
-load from anything else on the machine hits ours and the naive command alike.
+into the IVS layout (720p30 and 160p30 H.264, 2 s closed GOPs, AAC, 10 s MPEG-TS
+segments) and each rendition's segments joined, as the clip worker's fetch joins them.
+Every case renders the same clip of that file; the runs are interleaved (each run rotates
+the order of the cases) so that load from anything else on the machine hits ours and the
+naive command alike.
 
-Cases: ours vertical (all outputs, and MP4 only), ours vertical without parallel chunks,
-the naive vertical `ffmpeg -ss S -to E -i SRC -vf crop,scale ... full re-encode`, ours
+Cases: ours vertical as the worker renders it on 2 vCPU (one encode, subject tracked in
+the 160p rendition), the same tracking in the 720p, the same in parallel 10 s chunks, the
+naive vertical `ffmpeg -ss S -to E -i SRC -vf crop,scale ... full re-encode`, ours
 landscape (smart cut; all outputs and MP4 only) and the naive landscape re-encode.
 Results: a table on stdout and out/bench/clip_render.json. A last, untimed-for-the-table
 run of each of ours records when every stage starts and ends (--no-stages skips it).
@@ -49,7 +51,7 @@ from domain.clip_presets import preset
 from media import artwork, loudness, packaging
 from media import render as render_module
 from media.ffmpeg import probe
-from media.render import RenderedClip, RenderOptions, render_clip
+from media.render import RenderedClip, RenderOptions, TrackingCopy, render_clip
 from studio.layout import DEFAULT_RENDITIONS
 from studio.run import prepare_show
 
@@ -131,28 +133,38 @@ def run_command(args: list[str]) -> float:
     return elapsed
 
 
-def ivs_like_source(workdir: Path, show_s: float) -> tuple[Path, dict[str, Any]]:
-    """The studio's synthetic show in the IVS layout; its top rendition's segments joined."""
+def ivs_like_source(workdir: Path, show_s: float) -> tuple[Path, Path, dict[str, Any]]:
+    """The studio's synthetic show in the IVS layout: each rendition's segments joined (the
+    720p the clip is cut from, the 160p its subject is tracked in)."""
     began = time.perf_counter()
     show, planted = prepare_show(
-        "synthetic", workdir, duration_s=show_s, renditions=DEFAULT_RENDITIONS[:1]
+        "synthetic", workdir, duration_s=show_s, renditions=DEFAULT_RENDITIONS
     )
-    top = show.renditions[0]
-    joined = workdir / "source.ts"
-    with joined.open("wb") as out:
-        for segment in show.segments(top):
-            out.write(segment.file.read_bytes())
-    info = probe(joined)
-    return joined, {
-        "path": str(joined),
-        "made_by": "studio.run.prepare_show('synthetic') -> studio.encode.encode_ivs_layout",
-        "rendition": f"{top.path} {top.width}x{top.height} {top.bitrate // 1000} kb/s",
-        "duration_s": round(info.duration_s, 3),
-        "size_bytes": info.size_bytes,
-        "segments": len(show.segments(top)),
-        "planted_moments": [[m.start_s, m.end_s] for m in planted],
-        "prepare_s": round(time.perf_counter() - began, 1),
-    }
+    joined = []
+    for rendition in show.renditions:
+        path = workdir / f"{rendition.path}.ts"
+        with path.open("wb") as out:
+            for segment in show.segments(rendition):
+                out.write(segment.file.read_bytes())
+        joined.append((rendition.height, path))
+    (_, small), (_, top_path) = min(joined), max(joined)
+    top = max(show.renditions, key=lambda r: r.height)
+    info = probe(top_path)
+    return (
+        top_path,
+        small,
+        {
+            "path": str(top_path),
+            "tracking_rendition": str(small),
+            "made_by": "studio.run.prepare_show('synthetic') -> studio.encode.encode_ivs_layout",
+            "rendition": f"{top.path} {top.width}x{top.height} {top.bitrate // 1000} kb/s",
+            "duration_s": round(info.duration_s, 3),
+            "size_bytes": info.size_bytes,
+            "segments": len(show.segments(top)),
+            "planted_moments": [[m.start_s, m.end_s] for m in planted],
+            "prepare_s": round(time.perf_counter() - began, 1),
+        },
+    )
 
 
 # --- the cases ---------------------------------------------------------------------------
@@ -166,15 +178,17 @@ class Case:
     preset: str
     options: RenderOptions | None = None  # ours only
     baseline: str | None = None  # the naive case ours is compared with
+    track_small: bool = True  # track the subject in the 160p rendition, as the worker does
 
 
+# The worker's own settings on 2 vCPU: one encode (no chunks), tracking in 160p.
 CASES: tuple[Case, ...] = (
-    Case("ours-vertical", "ours vertical, all outputs", "ours", "vertical",
-         RenderOptions(outputs=True), "naive-vertical"),
-    Case("ours-vertical-mp4", "ours vertical, MP4 only", "ours", "vertical",
-         RenderOptions(outputs=False), "naive-vertical"),
-    Case("ours-vertical-nochunk", "ours vertical, MP4 only, chunk_s=None", "ours", "vertical",
-         RenderOptions(chunk_s=None, outputs=False), "naive-vertical"),
+    Case("ours-vertical", "ours vertical, all outputs (as the worker on 2 vCPU)", "ours",
+         "vertical", RenderOptions(chunk_s=None), "naive-vertical"),
+    Case("ours-vertical-track720", "ours vertical, all outputs, tracking in the 720p", "ours",
+         "vertical", RenderOptions(chunk_s=None), "naive-vertical", track_small=False),
+    Case("ours-vertical-chunks", "ours vertical, all outputs, parallel 10 s chunks", "ours",
+         "vertical", RenderOptions(chunk_s=10.0, workers=2), "naive-vertical"),
     Case("naive-vertical", "naive vertical (centre crop, full re-encode)", "naive", "vertical"),
     Case("ours-landscape", "ours landscape smart cut, all outputs", "ours", "landscape",
          RenderOptions(outputs=True), "naive-landscape"),
@@ -184,12 +198,18 @@ CASES: tuple[Case, ...] = (
 )  # fmt: skip
 
 
-def measure(case: Case, source: Path, start_s: float, end_s: float, out: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Source:
+    top: Path
+    small: Path
+
+
+def measure(case: Case, source: Source, start_s: float, end_s: float, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     if case.kind == "naive":
         mp4 = out / "naive.mp4"
         builder = naive_vertical_args if case.preset == "vertical" else naive_landscape_args
-        seconds = run_command(builder(source, start_s, end_s, mp4))
+        seconds = run_command(builder(source.top, start_s, end_s, mp4))
         info = probe(mp4)
         return {
             "seconds": round(seconds, 3),
@@ -197,13 +217,15 @@ def measure(case: Case, source: Path, start_s: float, end_s: float, out: Path) -
         }
     assert case.options is not None
     began = time.perf_counter()
+    # The renditions are joined from the same segments: the clip starts at the same time.
     rendered = render_clip(
-        source,
+        source.top,
         start_s=start_s,
         end_s=end_s,
         chosen=preset(case.preset),
         out_dir=out,
         options=case.options,
+        tracking=TrackingCopy(source.small, start_s) if case.track_small else None,
     )
     seconds = time.perf_counter() - began
     return {"seconds": round(seconds, 3), **_describe(rendered)}
@@ -228,7 +250,7 @@ def _describe(rendered: RenderedClip) -> dict[str, Any]:
 _STAGES: tuple[tuple[Any, str, str], ...] = (
     (render_module, "_indexed", "remux source to MP4 (_indexed)"),
     (render_module, "inspect_source", "probe keyframes (inspect_source)"),
-    (render_module, "subject_samples", "subject tracking (subject_samples)"),
+    (render_module, "_track_subject", "subject tracking (remux + subject_samples)"),
     (loudness, "measure", "loudnorm pass 1 (loudness.measure)"),
     (render_module, "_audio", "audio total (pass 1 + pass 2 encode)"),
     (render_module, "_video_piece", "video piece"),
@@ -268,7 +290,9 @@ def stage_timeline() -> Iterator[list[dict[str, Any]]]:
             setattr(module, name, fn)
 
 
-def stages_of(case: Case, source: Path, start_s: float, end_s: float, out: Path) -> dict[str, Any]:
+def stages_of(
+    case: Case, source: Source, start_s: float, end_s: float, out: Path
+) -> dict[str, Any]:
     with stage_timeline() as spans:
         began = time.perf_counter()
         result = measure(case, source, start_s, end_s, out)
@@ -315,9 +339,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     start_s, end_s = args.start_s, args.start_s + args.clip_s
     with console.status("encoding the synthetic IVS-like source (studio encoder)..."):
-        source, source_info = ivs_like_source(out / "render-show", args.show_s)
+        top, small, source_info = ivs_like_source(out / "render-show", args.show_s)
+    source = Source(top, small)
     console.print(
-        f"source: {source} ({source_info['duration_s']:.1f} s, {source_info['rendition']},"
+        f"source: {top} ({source_info['duration_s']:.1f} s, {source_info['rendition']},"
         f" made in {source_info['prepare_s']} s); clip {start_s:.2f}-{end_s:.2f} s"
     )
     samples: dict[str, list[dict[str, Any]]] = {c.key: [] for c in CASES}
@@ -390,6 +415,7 @@ def _results(
                 "chunk_s": case.options.chunk_s,
                 "workers": case.options.workers,
                 "outputs": case.options.outputs,
+                "tracking": "160p rendition" if case.track_small else "the 720p source",
             }
             for field in ("cut_mode", "pieces", "copied_s", "encoded_s", "loudness_mode"):
                 entry[field] = runs[0][field]

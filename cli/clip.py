@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from adapters.clip_sources import fetch, open_source
+from adapters.clip_sources import fetch, fetch_tracking_copy, open_source
 from domain.clip_presets import PRESET_NAMES, preset
 from domain.hls import PlaylistError, plan_clip
 from domain.instant_clip import instant_manifest
@@ -54,6 +54,7 @@ def render_command(
         with tempfile.TemporaryDirectory(prefix="clip-") as scratch:
             with status.status(f"fetching {len(plan.segments)} segment(s)"):
                 fetched = fetch(clip_source, plan, Path(scratch))
+                tracking = fetch_tracking_copy(clip_source, chosen, start, end, Path(scratch))
             with status.status(f"rendering {plan.duration_s:.1f}s as {chosen.name}"):
                 rendered = render_clip(
                     fetched,
@@ -62,6 +63,7 @@ def render_command(
                     chosen=chosen,
                     out_dir=out,
                     options=RenderOptions(chunk_s=chunk_s or None),
+                    tracking=tracking,
                 )
     except (ValueError, PlaylistError, MediaError, OSError) as exc:
         status.print(f"[red]cannot render:[/red] {exc}")

@@ -6,8 +6,9 @@ again. Outputs are rendered in a scratch directory and uploaded whole (an S3 PUT
 atomic); the Spanner row flips to PUBLISHED only after the last upload, and only
 PUBLISHED (or instant) clips are visible: nobody ever sees half a clip.
 
-The feed preset's clip is first published as an instant clip, a playlist over the
-recording's own segments, a second after the task arrives; the rendered clip replaces it.
+The feed preset's clip is already visible as an instant clip (services.clips) when its
+task arrives, unless that could not be done at the decision; then it is published here
+first. The rendered clip replaces it under the same id and feed position.
 """
 
 from __future__ import annotations
@@ -15,21 +16,18 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from adapters import pubsub, s3, spanner_clips
-from adapters.clip_sources import ClipSource, S3Recording, fetch
+from adapters.clip_sources import S3Recording, fetch, fetch_tracking_copy
 from adapters.config import settings
-from domain.clip_presets import FEED_PRESET, PresetName, preset
-from domain.hls import HLS_MEDIA_TYPE, MediaPlaylist, plan_clip
-from domain.ids import stable_id
-from domain.instant_clip import instant_manifest
+from domain.clip_presets import FEED_PRESET, preset
+from domain.hls import HLS_MEDIA_TYPE, plan_clip
 from media.render import RenderedClip, RenderOptions, render_clip
-from schemas.events import ClipPublished, HighlightDetected, RenderClipTask
+from schemas.events import RenderClipTask
+from services import clips
 
-CLIPS_TOPIC = "clips"
 MIN_CPUS_FOR_CHUNKS = 4
 
 
@@ -38,11 +36,6 @@ class RenderOutcome:
     status: Literal["published", "already_published"]
     clip_id: str
     key: str | None = None
-    instant_key: str | None = None
-
-
-def clip_prefix(highlight: HighlightDetected, clip: str) -> str:
-    return f"clips/{highlight.channel_id}/{highlight.recording_id}/{clip}"
 
 
 def render(task: RenderClipTask) -> RenderOutcome:
@@ -56,28 +49,31 @@ def render(task: RenderClipTask) -> RenderOutcome:
     source = S3Recording.best(highlight.bucket, highlight.recording_prefix, max_height)
     playlist = source.playlist()
     plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)  # may say: not yet
-    instant_key = None
     if task.preset == FEED_PRESET and claim.published_at is None:
-        instant_key = _publish_instant(highlight, claim, source, playlist)
+        clips.publish_instant(highlight, source, playlist)
 
+    chosen = preset(task.preset)
     with tempfile.TemporaryDirectory(prefix="clip-") as scratch:
         fetched = fetch(source, plan, Path(scratch))
+        tracking = fetch_tracking_copy(
+            source, chosen, highlight.clip_start_s, highlight.clip_end_s, Path(scratch)
+        )
         rendered = render_clip(
             fetched,
             start_s=plan.seek_s,
             end_s=plan.seek_s + plan.duration_s,
-            chosen=preset(task.preset),
+            chosen=chosen,
             out_dir=Path(scratch) / "out",
             options=RenderOptions(chunk_s=_chunk_s()),
+            tracking=tracking,
         )
-        outputs = _upload(rendered, clip_prefix(highlight, clip))
+        outputs = _upload(rendered, clips.clip_prefix(highlight, clip))
     published_at, rendered_at = spanner_clips.publish_rendered(
         highlight.recording_id, clip, outputs
     )
-    event = _event(
+    event = clips.clip_published(
         highlight,
         claim,
-        task.preset,
         "rendered",
         published_at,
         bucket=outputs.bucket,
@@ -91,8 +87,8 @@ def render(task: RenderClipTask) -> RenderOutcome:
         loudness_lufs=outputs.loudness_lufs,
         rendered_at=rendered_at,
     )
-    pubsub.publish(CLIPS_TOPIC, event)
-    return RenderOutcome("published", clip, outputs.mp4_key, instant_key)
+    pubsub.publish(clips.CLIPS_TOPIC, event)
+    return RenderOutcome("published", clip, outputs.mp4_key)
 
 
 def _chunk_s() -> float | None:
@@ -101,52 +97,6 @@ def _chunk_s() -> float | None:
     if (os.cpu_count() or 1) < MIN_CPUS_FOR_CHUNKS:
         return None
     return settings().render_chunk_s or None
-
-
-def _publish_instant(
-    highlight: HighlightDetected,
-    claim: spanner_clips.Claim,
-    source: ClipSource,
-    playlist: MediaPlaylist,
-) -> str:
-    manifest = instant_manifest(playlist, highlight.clip_start_s, highlight.clip_end_s, source.url)
-    bucket, key = settings().media_bucket, f"{clip_prefix(highlight, claim.clip_id)}/instant.m3u8"
-    s3.put_bytes(manifest.encode(), bucket, key, content_type=HLS_MEDIA_TYPE)
-    published_at = spanner_clips.publish_instant(highlight.recording_id, claim.clip_id, bucket, key)
-    event = _event(highlight, claim, FEED_PRESET, "instant", published_at, bucket=bucket, key=key)
-    pubsub.publish(CLIPS_TOPIC, event)
-    return key
-
-
-def _event(
-    highlight: HighlightDetected,
-    claim: spanner_clips.Claim,
-    preset_name: PresetName,
-    rendition: Literal["instant", "rendered"],
-    published_at: datetime,
-    **rendition_fields: object,
-) -> ClipPublished:
-    return ClipPublished.model_validate(
-        {
-            "event_id": stable_id("clip.published", claim.clip_id, rendition),
-            "occurred_at": published_at,
-            "clip_id": claim.clip_id,
-            "highlight_id": highlight.highlight_id,
-            "recording_id": highlight.recording_id,
-            "channel_id": highlight.channel_id,
-            "stream_id": claim.stream_id,
-            "preset": preset_name,
-            "rendition": rendition,
-            "start_s": highlight.clip_start_s,
-            "end_s": highlight.clip_end_s,
-            "duration_s": highlight.clip_end_s - highlight.clip_start_s,
-            "width": None,
-            "height": None,
-            "moment_ended_at": highlight.moment_ended_at,
-            "published_at": published_at,
-            **rendition_fields,
-        }
-    )
 
 
 def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutputs:

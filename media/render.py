@@ -17,20 +17,20 @@ from pathlib import Path
 from domain.clip_presets import Preset, output_size
 from domain.cut_plan import CutPlan, Piece, frames_between, plan_cut
 from domain.loudness import OutputLoudness, plan_loudnorm
-from domain.reframe import crop_filter, crop_window, plan_crop_path
-from domain.thumbnails import sprite_layout, webvtt
+from domain.reframe import SubjectSample, crop_filter, crop_window, plan_crop_path
+from domain.thumbnails import Tile, sprite_layout, webvtt
 from media import artwork, loudness, packaging
 from media.ffmpeg import MediaInfo, probe, run_ffmpeg
 from media.source_info import SourceInfo, inspect_source
 from media.subject import subject_samples
 
-# A keyframe every 2 s, as IVS sends: the HLS package can only cut at keyframes.
 # superfast: on 2 vCPU the 30 s vertical clip's encode is the critical path (veryfast took
 # 7.9 s of it, superfast 6.0 s; docs/benchmarks.md), and crf holds the quality level.
-X264 = (
-    "-c:v", "libx264", "-preset", "superfast", "-crf", "21", "-pix_fmt", "yuv420p",
-    "-force_key_frames", "expr:gte(t,n_forced*2)",
-)  # fmt: skip
+X264 = ("-c:v", "libx264", "-preset", "superfast", "-crf", "21", "-pix_fmt", "yuv420p")
+# A keyframe every 2 s of clip time, as IVS sends: the HLS package can only cut at
+# keyframes, and a grid in clip time (not in each chunk's own time) keeps its segments even
+# across chunk joins.
+KEYFRAME_S = 2
 AUDIO_RATE = "48000"  # loudnorm resamples to 192 kHz internally; say what we want back
 SPRITE_TILE = (160, 90)
 SPRITE_INTERVAL_S = 1.0  # the layout widens it for long clips
@@ -42,6 +42,22 @@ class RenderOptions:
     chunk_s: float | None = 10.0  # None: never split an encode
     workers: int = os.cpu_count() or 1
     outputs: bool = True  # HLS, poster, sprite: off for quick renders (benchmarks)
+
+
+@dataclass(frozen=True)
+class TrackingCopy:
+    """The clip in a smaller rendition of the same recording, to find the subject in:
+    decoding 160p or 360p costs a fraction of the rendition the clip is cut from."""
+
+    path: Path
+    start_s: float  # where the clip starts in it
+
+
+@dataclass(frozen=True)
+class _Artwork:
+    poster: Path
+    sprite: Path
+    layout: list[Tile]
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ def render_clip(
     chosen: Preset,
     out_dir: Path,
     options: RenderOptions | None = None,
+    tracking: TrackingCopy | None = None,
 ) -> RenderedClip:
     options = options or RenderOptions()
     began = time.perf_counter()
@@ -76,12 +93,11 @@ def render_clip(
             start_s=start_s,
             end_s=end_s,
             chosen=chosen,
-            mp4=out_dir / "clip.mp4",
+            out_dir=out_dir,
             work=Path(scratch),
             options=options,
+            tracking=tracking,
         )
-    if options.outputs:
-        rendered = _with_outputs(rendered, out_dir)
     return replace(rendered, render_s=time.perf_counter() - began)
 
 
@@ -91,28 +107,44 @@ def _render(
     start_s: float,
     end_s: float,
     chosen: Preset,
-    mp4: Path,
+    out_dir: Path,
     work: Path,
     options: RenderOptions,
+    tracking: TrackingCopy | None,
 ) -> RenderedClip:
     source = _indexed(source, work)
-    info = inspect_source(source)
-    width, height = output_size(chosen, info.width, info.height)
-    cut = plan_cut(
-        info.keyframes,
-        start_s,
-        end_s,
-        frame_s=info.frame_s,
-        copy_allowed=info.copyable_as(width, height),
-        chunk_s=options.chunk_s if options.workers > 1 else None,
-    )
     with ThreadPoolExecutor(max_workers=max(2, options.workers)) as pool:
-        # Audio needs no picture: it runs while the subject is being tracked.
-        audio: Future[tuple[Path, str]] | None = None
+        # The subject is tracked while the source is probed and the audio made: the crop
+        # it yields is what the video encode waits for.
+        subject = None
+        if not chosen.keeps_source_framing:
+            tracked = tracking or TrackingCopy(source, start_s)
+            subject = pool.submit(_track_subject, tracked, work, duration_s=end_s - start_s)
+        info = inspect_source(source)
+        width, height = output_size(chosen, info.width, info.height)
+        cut = plan_cut(
+            info.keyframes,
+            start_s,
+            end_s,
+            frame_s=info.frame_s,
+            copy_allowed=info.copyable_as(width, height),
+            chunk_s=options.chunk_s if options.workers > 1 else None,
+        )
+        layout = _sprite_layout(end_s - start_s, width, height)
+        # A single encode decodes every frame of the clip anyway: it draws poster and
+        # sprite too, which saves decoding the finished MP4 again after the encode.
+        drawn = None
+        if options.outputs and cut.mode == "encode":
+            drawn = _Artwork(out_dir / "poster.jpg", out_dir / "sprite.jpg", layout)
+        audio: Future[tuple[Path, str, OutputLoudness]] | None = None
         if info.has_audio:
             audio = pool.submit(_audio, source, start_s, end_s, work)
         picture = _picture_filter(
-            source, info, start_s=start_s, end_s=end_s, chosen=chosen, width=width, height=height
+            info,
+            chosen,
+            size=(width, height),
+            samples=subject.result() if subject else None,
+            duration_s=end_s - start_s,
         )
         pieces = [
             pool.submit(
@@ -123,52 +155,59 @@ def _render(
                 clip_start_s=start_s,
                 info=info,
                 picture=picture,
+                drawn=drawn,
             )
             for index, piece in enumerate(cut.pieces)
         ]
         video_files = [p.result() for p in pieces]
-        audio_file, loudness_mode = audio.result() if audio else (None, "none")
+        audio_file, loudness_mode, measured = audio.result() if audio else (None, "none", None)
 
+    mp4 = out_dir / "clip.mp4"
     _mux(video_files, audio_file, end_s - start_s, mp4, work)
-    return RenderedClip(
+    rendered = RenderedClip(
         mp4=mp4,
         hls_playlist=None,
         poster=None,
         sprite=None,
         thumbnails_vtt=None,
         info=probe(mp4),
-        loudness=loudness.measure_output(mp4) if info.has_audio else None,
+        loudness=measured,
         loudness_mode=loudness_mode,
         cut=cut,
         render_s=0.0,
     )
+    return _with_outputs(rendered, out_dir, layout, drawn) if options.outputs else rendered
 
 
-def _indexed(source: Path, work: Path) -> Path:
+def _indexed(source: Path, work: Path, name: str = "source") -> Path:
     """MPEG-TS has no index: ffmpeg seeks in it by bytes and can land a GOP late, losing
     the frames before. A copy into MP4 (a fraction of a second) makes every seek exact."""
-    indexed = work / "source.mp4"
+    indexed = work / f"{name}.mp4"
     run_ffmpeg(["-i", str(source), "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", str(indexed)])
     return indexed
 
 
+def _track_subject(tracked: TrackingCopy, work: Path, *, duration_s: float) -> list[SubjectSample]:
+    media = tracked.path
+    if media.suffix != ".mp4":  # fetched MPEG-TS: see _indexed
+        media = _indexed(media, work, "tracking")
+    return subject_samples(media, seek_s=tracked.start_s, duration_s=duration_s)
+
+
 def _picture_filter(
-    source: Path,
     info: SourceInfo,
-    *,
-    start_s: float,
-    end_s: float,
     chosen: Preset,
-    width: int,
-    height: int,
+    *,
+    size: tuple[int, int],
+    samples: list[SubjectSample] | None,
+    duration_s: float,
 ) -> str | None:
     """The crop (following the subject) and scale that turn the source into the preset."""
-    scale = f"scale={width}:{height}:flags=lanczos,setsar=1"
-    if chosen.keeps_source_framing:
-        return None if (info.width, info.height) == (width, height) else scale
+    scale = f"scale={size[0]}:{size[1]}:flags=lanczos,setsar=1"
+    if samples is None:
+        return None if (info.width, info.height) == size else scale
     window = crop_window(info.width, info.height, *chosen.aspect)
-    samples = subject_samples(source, seek_s=start_s, duration_s=end_s - start_s)
-    path = plan_crop_path(samples, info.width, info.height, window, end_s - start_s)
+    path = plan_crop_path(samples, info.width, info.height, window, duration_s)
     return f"{crop_filter(path)},{scale}"
 
 
@@ -180,6 +219,7 @@ def _video_piece(
     clip_start_s: float,
     info: SourceInfo,
     picture: str | None,
+    drawn: _Artwork | None,
 ) -> Path:
     if piece.copy:
         _copy_gops(source, piece, target, info.frame_s)
@@ -189,17 +229,43 @@ def _video_piece(
     frames = frames_between(piece.start_s, piece.end_s, anchor_s=anchor, frame_s=info.frame_s)
     # Every piece starts its own clock at 0 so that the pieces join without gaps; the crop
     # path is a function of clip time, so it sees the piece's offset in the clip.
+    offset = piece.start_s - clip_start_s
     chain = "setpts=PTS-STARTPTS"
     if picture is not None:
-        offset = piece.start_s - clip_start_s
         chain = f"setpts=PTS-STARTPTS+{offset:.6f}/TB,{picture},setpts=PTS-STARTPTS"
+    # trim ends every branch of the graph at the piece's last frame, not just the encode.
+    # The pixel format is fixed before any split: left open, ffmpeg negotiates the JPEG
+    # branch's full-range format up the chain and converts every frame back for x264.
+    graph = f"[0:v:0]trim=end_frame={frames},{chain},format=yuv420p"
+    artwork_outputs: list[str] = []
+    if drawn is None:
+        graph += "[clip]"
+    else:
+        start_s, window_s = artwork.poster_window(frames * info.frame_s)
+        graph += (
+            ",split=3[clip][tiles][candidates];"
+            f"[tiles]{artwork.sprite_filter(drawn.layout)}[sprite];"
+            f"[candidates]trim=start={start_s:.6f}:duration={window_s:.6f},"
+            f"{artwork.poster_picker(window_s)},format=yuvj420p[poster]"
+        )
+        artwork_outputs = [
+            "-map", "[sprite]", *artwork.ONE_IMAGE, "-q:v", artwork.SPRITE_QUALITY,
+            str(drawn.sprite),
+            "-map", "[poster]", *artwork.ONE_IMAGE, "-q:v", artwork.POSTER_QUALITY,
+            str(drawn.poster),
+        ]  # fmt: skip
+    keyframes = f"expr:gte(t,n_forced*{KEYFRAME_S}-{offset % KEYFRAME_S:.6f})"
     run_ffmpeg(
         [
-            "-ss", f"{piece.start_s:.6f}", "-i", str(source), "-frames:v", str(frames),
-            "-map", "0:v:0", "-vf", chain, "-fps_mode", "passthrough",
-            *X264, "-an", "-f", "mpegts", str(target),
+            "-ss", f"{piece.start_s:.6f}", "-i", str(source), "-filter_complex", graph,
+            "-map", "[clip]", "-frames:v", str(frames), "-fps_mode", "passthrough",
+            *X264, "-force_key_frames", keyframes, "-an", "-f", "mpegts", str(target),
+            *artwork_outputs,
         ]
     )  # fmt: skip
+    if drawn is not None:
+        artwork.check_written(drawn.sprite, source)
+        artwork.check_written(drawn.poster, source)
     return target
 
 
@@ -223,7 +289,9 @@ def _copy_gops(source: Path, piece: Piece, target: Path, frame_s: float) -> None
         leftover.unlink()
 
 
-def _audio(source: Path, start_s: float, end_s: float, work: Path) -> tuple[Path, str]:
+def _audio(
+    source: Path, start_s: float, end_s: float, work: Path
+) -> tuple[Path, str, OutputLoudness]:
     measured = loudness.measure(source, seek_s=start_s, duration_s=end_s - start_s)
     plan = plan_loudnorm(measured, duration_s=end_s - start_s)
     target = work / "audio.m4a"
@@ -234,7 +302,8 @@ def _audio(source: Path, start_s: float, end_s: float, work: Path) -> tuple[Path
             "-c:a", "aac", "-b:a", "128k", str(target),
         ]
     )  # fmt: skip
-    return target, plan.mode
+    # Checked here, while the video still encodes: the mux copies these very samples.
+    return target, plan.mode, loudness.measure_output(target)
 
 
 def _mux(videos: list[Path], audio: Path | None, duration_s: float, mp4: Path, work: Path) -> None:
@@ -249,26 +318,27 @@ def _mux(videos: list[Path], audio: Path | None, duration_s: float, mp4: Path, w
     )  # fmt: skip
 
 
-def _with_outputs(rendered: RenderedClip, out_dir: Path) -> RenderedClip:
-    """Poster, sprite and HLS each read the finished MP4: made side by side."""
-    poster = out_dir / "poster.jpg"
+def _sprite_layout(duration_s: float, width: int, height: int) -> list[Tile]:
     tile_w, tile_h = SPRITE_TILE
-    if rendered.info.height > rendered.info.width:
+    if height > width:
         tile_w, tile_h = tile_h, tile_w
-    layout = sprite_layout(
-        rendered.info.duration_s,
-        interval_s=SPRITE_INTERVAL_S,
-        tile_w=tile_w,
-        tile_h=tile_h,
+    return sprite_layout(
+        duration_s, interval_s=SPRITE_INTERVAL_S, tile_w=tile_w, tile_h=tile_h,
         columns=SPRITE_COLUMNS,
-    )
-    sprite, vtt = out_dir / "sprite.jpg", out_dir / "thumbnails.vtt"
+    )  # fmt: skip
+
+
+def _with_outputs(
+    rendered: RenderedClip, out_dir: Path, layout: list[Tile], drawn: _Artwork | None
+) -> RenderedClip:
+    """HLS, and poster and sprite unless the encode drew them: each reads the finished MP4."""
+    poster, sprite, vtt = out_dir / "poster.jpg", out_dir / "sprite.jpg", out_dir / "thumbnails.vtt"
     vtt.write_text(webvtt(layout, sprite.name))
     with ThreadPoolExecutor(max_workers=3) as pool:
-        jobs = [
-            pool.submit(artwork.poster, rendered.mp4, poster),
-            pool.submit(artwork.sprite_sheet, rendered.mp4, sprite, layout),
-        ]
+        jobs = []
+        if drawn is None:
+            jobs.append(pool.submit(artwork.poster, rendered.mp4, poster))
+            jobs.append(pool.submit(artwork.sprite_sheet, rendered.mp4, sprite, layout))
         hls = pool.submit(packaging.package_hls, rendered.mp4, out_dir / "hls").result()
         for job in jobs:
             job.result()

@@ -64,7 +64,8 @@ def subject_samples(
             "-ss", f"{seek_s:.3f}", "-t", f"{duration_s:.3f}", "-i", str(source),
             "-map", "0:v:0", "-an", "-sn", "-dn",
             # Area averaging keeps texture from aliasing into fake motion.
-            "-vf", f"fps={sample_fps:g},scale={ANALYSIS_WIDTH}:-2:flags=area,format=gray",
+            # A smaller source (a 160p rendition) is analysed as it is, never upscaled.
+            "-vf", f"fps={sample_fps:g},scale='min({ANALYSIS_WIDTH},iw)':-2:flags=area,format=gray",
             # PGM frames carry their size, which saves an ffprobe run (~0.1 s) per clip.
             "-f", "image2pipe", "-c:v", "pgm", "-",
         ]

@@ -17,6 +17,7 @@ from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.types import Detection
 from domain.ids import clip_id, highlight_id, stable_id
 from schemas.events import HighlightDetected, RenderClipTask, SegmentAnalyzed
+from services import clips
 
 HIGHLIGHTS_TOPIC = "highlights"
 
@@ -88,7 +89,8 @@ def approve(highlight_id: str) -> spanner_highlights.Candidate | None:
 
 
 def _enqueue_renders(highlight: HighlightDetected) -> None:
-    # The feed's preset first: its task also publishes the instant clip.
+    # Playable at once, whatever the render queue holds; the feed's preset renders first.
+    clips.try_publish_instant(highlight)
     for preset in dict.fromkeys([FEED_PRESET, *settings().clip_presets]):
         tasks.enqueue_render(RenderClipTask(highlight=highlight, preset=preset))
 

@@ -7,12 +7,17 @@ import json
 import subprocess
 from pathlib import Path
 
+import cv2
 import m3u8
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from adapters.clip_sources import TRACKING_MAX_HEIGHT, LocalPlaylist
 from cli.main import app
 from domain.clip_presets import preset
+from domain.thumbnails import sprite_layout
+from media import artwork
 from media.ffmpeg import ffprobe_json, run_ffmpeg
 from media.render import RenderOptions, render_clip
 from studio.live_server import live_server
@@ -99,7 +104,9 @@ def test_a_vertical_clip_is_cropped_normalised_and_packaged(show, tmp_path):
     assert rendered.mp4.read_bytes()[:64].find(b"moov") < rendered.mp4.read_bytes().find(b"mdat")
     hls = m3u8.loads(rendered.hls_playlist.read_text())
     assert hls.is_endlist and sum(s.duration for s in hls.segments) == pytest.approx(24, abs=0.1)
-    assert max(s.duration for s in hls.segments) < 3.0  # a keyframe every 2 s of each chunk
+    # The chunks (joined 0.8 s after a source keyframe) keep one 2 s keyframe grid in clip
+    # time, so every HLS segment is 2 s, not only those inside a chunk
+    assert [round(s.duration, 2) for s in hls.segments] == [2.0] * 12
     vtt = rendered.thumbnails_vtt.read_text()
     assert vtt.startswith("WEBVTT") and "sprite.jpg#xywh=" in vtt
     poster = ffprobe_json(rendered.poster, ["-show_entries", "stream=width,height"])["streams"][0]
@@ -117,6 +124,40 @@ def test_chunked_and_single_encodes_give_the_same_frames_count(show, tmp_path):
     )  # fmt: skip
     assert (whole.cut.mode, chunked.cut.mode) == ("encode", "chunked")
     assert decode_errors_and_frames(whole.mp4)[1] == decode_errors_and_frames(chunked.mp4)[1]
+
+
+def test_a_single_encode_draws_the_same_sprite_as_one_made_from_the_finished_mp4(show, tmp_path):
+    # GIVEN a vertical clip encoded in one piece, which draws its sprite and poster as it goes
+    rendered = render_clip(
+        show, start_s=2.5, end_s=14.5, chosen=preset("vertical"), out_dir=tmp_path / "clip",
+        options=RenderOptions(chunk_s=None),
+    )  # fmt: skip
+    assert rendered.cut.mode == "encode"
+    # WHEN the sprite is drawn again the slow way, by decoding the MP4
+    layout = sprite_layout(12.0, interval_s=1.0, tile_w=90, tile_h=160, columns=10)
+    again = tmp_path / "again.jpg"
+    artwork.sprite_sheet(rendered.mp4, again, layout)
+    # THEN the two sheets show the same tiles (only encoding noise differs)
+    drawn, redrawn = jpeg_pixels(rendered.sprite), jpeg_pixels(again)
+    assert drawn.shape == redrawn.shape == (2 * 160, 10 * 90, 3)
+    assert np.abs(drawn.astype(int) - redrawn.astype(int)).mean() < 4
+    # AND the poster is a full-size frame of the clip
+    assert jpeg_pixels(rendered.poster).shape == (1280, 720, 3)
+
+
+def jpeg_pixels(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path))
+    assert image is not None, path
+    return image
+
+
+def test_tracking_reads_the_smallest_useful_rendition_of_a_multivariant_playlist():
+    master = LocalPlaylist(FIXTURE_HLS / "master.m3u8", max_height=720)
+    small = master.smaller(TRACKING_MAX_HEIGHT)
+    assert small is not None and small.path == FIXTURE_HLS / "360p30/playlist.m3u8"
+    # never a larger one than the clip is cut from, and nothing without variants
+    assert LocalPlaylist(FIXTURE_HLS / "master.m3u8", max_height=160).smaller(360) is None
+    assert LocalPlaylist(FIXTURE_HLS / "160p30/playlist.m3u8").smaller(360) is None
 
 
 def invoke_render(*args: str) -> dict:

@@ -11,6 +11,7 @@ import pytest
 from adapters import s3, spanner_clips
 from adapters.config import settings
 from schemas.events import ClipPublished, RenderClipTask
+from services import clips
 from tests.integration.conftest import highlight_of
 from tests.support import fresh_subscription, pull
 
@@ -65,6 +66,42 @@ def test_a_feed_clip_is_instant_first_then_rendered_with_every_output(quiet_show
     assert row["State"] == "PUBLISHED" and row["Preset"] == "vertical"
     assert row["LoudnessLufs"] == pytest.approx(-14.0, abs=1.5)
     assert row["SizeBytes"] > 0 and row["DurationS"] == pytest.approx(7.0, abs=0.1)
+
+
+def test_the_instant_clip_is_published_at_the_decision_and_the_render_only_replaces_it(
+    quiet_show,
+):
+    # GIVEN a decided highlight whose instant clip is published before any render runs
+    task = render_task(quiet_show, 5.0, 12.0)
+    with fresh_subscription("clips") as published:
+        key = clips.try_publish_instant(task.highlight)
+        instant = ClipPublished.model_validate_json(pull(published, at_least=1)[0].data)
+        row = spanner_clips.clip_row(task.highlight.recording_id, task.clip_id)
+
+        # WHEN the feed preset's render task arrives afterwards
+        response = post(task)
+        after = [ClipPublished.model_validate_json(m.data) for m in pull(published, at_least=1)]
+
+    assert key == instant.key and instant.rendition == "instant"
+    assert instant.clip_id == task.clip_id and instant.preset == "vertical"
+    assert (row["State"], row["Attempts"], row["InstantKey"]) == ("RENDERING", 0, key)
+    # THEN the render publishes only the rendered clip, in the instant clip's feed position
+    assert response.json()["status"] == "published"
+    assert [e.rendition for e in after] == ["rendered"]
+    assert after[0].published_at == instant.published_at
+    final = spanner_clips.clip_row(task.highlight.recording_id, task.clip_id)
+    assert (final["State"], final["Attempts"]) == ("PUBLISHED", 1)
+    # AND publishing the instant clip again (a redelivered decision) changes nothing
+    assert clips.publish_instant(task.highlight) is None
+
+
+def test_an_instant_clip_that_cannot_be_made_yet_is_left_to_the_renderer(quiet_show):
+    # GIVEN a highlight of a recording S3 does not have (yet)
+    task = render_task(quiet_show, 6.0, 13.0)
+    lost = task.highlight.model_copy(update={"recording_prefix": "ivs/v1/nowhere/rec"})
+    # WHEN its instant clip is attempted at the decision, THEN nothing is published
+    assert clips.try_publish_instant(lost) is None
+    assert spanner_clips.clip_row(lost.recording_id, lost.clip_id) is None
 
 
 def _referenced(rendered: ClipPublished) -> set[str]:

@@ -83,6 +83,21 @@ def test_samples_follow_the_moving_box(box_video: Path) -> None:
     assert all(s.confidence < 0.3 for s in resting), resting
 
 
+def test_a_quarter_size_rendition_places_the_subject_where_the_full_one_does(
+    box_video: Path, tmp_path: Path
+) -> None:
+    # GIVEN the same video at 160x90, as a small IVS rendition carries it
+    small = tmp_path / "small.mp4"
+    run_ffmpeg(["-i", str(box_video), "-vf", "scale=160:90", *X264, str(small)])
+    # WHEN both are sampled
+    full = subject_samples(box_video, seek_s=0.0, duration_s=DURATION_S)
+    quarter = subject_samples(small, seek_s=0.0, duration_s=DURATION_S)
+    # THEN the small one finds the gliding box at the same place, as a width fraction
+    assert [s.t_s for s in quarter] == [s.t_s for s in full]
+    gliding = [(f, q) for f, q in zip(full, quarter, strict=True) if 2.25 <= f.t_s <= 5.75]
+    assert all(q.confidence >= 0.3 and abs(q.x - f.x) <= 0.03 for f, q in gliding), gliding
+
+
 def test_samples_after_a_seek_are_clip_relative(box_video: Path) -> None:
     # WHEN only [3, 5) is sampled
     samples = subject_samples(box_video, seek_s=3.0, duration_s=2.0)
