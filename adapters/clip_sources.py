@@ -4,6 +4,7 @@ when the recording offers one) and reads the bytes a plan names."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +83,51 @@ class S3Recording:
 
     def _key(self, uri: str) -> str:
         return ivs_recordings.segment_key(self.bucket, self.prefix, self.rendition, uri)
+
+
+@dataclass(frozen=True)
+class S3Playlist:
+    """A VOD title's HLS in S3 (an upload's clips are cut from it): `key` is its media
+    playlist, `master_key` the multivariant one it was chosen from."""
+
+    bucket: str
+    key: str
+    master_key: str
+    max_height: int = 720
+
+    @classmethod
+    def open(cls, bucket: str, master_key: str, max_height: int) -> S3Playlist:
+        text = s3.read_bytes(bucket, master_key).decode()
+        key = master_key
+        if is_multivariant(text):
+            key = posixpath.join(posixpath.dirname(master_key), choose_variant(text, max_height))
+        return cls(bucket, key, master_key, max_height)
+
+    def playlist(self) -> MediaPlaylist:
+        return parse_media_playlist(s3.read_bytes(self.bucket, self.key).decode())
+
+    def read(self, span: ByteSpan) -> bytes:
+        return s3.read_bytes(self.bucket, self._key(span.uri), span.byte_range)
+
+    def url(self, segment: PlaylistSegment) -> str:
+        return s3.signed_url(
+            self.bucket, self._key(segment.uri), ttl_s=settings().instant_clip_ttl_s
+        )
+
+    def smaller(self, max_height: int) -> S3Playlist | None:
+        small = S3Playlist.open(self.bucket, self.master_key, min(max_height, self.max_height))
+        return small if small.key != self.key else None
+
+    def _key(self, uri: str) -> str:
+        return posixpath.join(posixpath.dirname(self.key), uri)
+
+
+def source_for(bucket: str, prefix: str, max_height: int) -> ClipSource:
+    """An IVS recording by its prefix, or an upload's VOD title by its master playlist key
+    (services/uploads.py records that as the upload's "prefix")."""
+    if prefix.endswith(".m3u8"):
+        return S3Playlist.open(bucket, prefix, max_height)
+    return S3Recording.best(bucket, prefix, max_height)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     recordings_bucket: str = "liveclips-recordings"
     idempotency_table: str = "liveclips-idempotency"
 
+    # MediaConvert: AWS's regional endpoint unless set; locally the ffmpeg stand-in
+    # (localcloud/mediaconvert.py) at AWS_ENDPOINT_URL_MEDIACONVERT, the variable boto3
+    # itself reads for a per-service endpoint.
+    mediaconvert_endpoint_url: str | None = Field(
+        default=None, validation_alias="AWS_ENDPOINT_URL_MEDIACONVERT"
+    )
+    mediaconvert_role_arn: str = "arn:aws:iam::000000000000:role/liveclips-mediaconvert"
+    mediaconvert_queue_arn: str = "arn:aws:mediaconvert:us-east-1:000000000000:queues/Default"
+    uploads_bucket: str = "liveclips-uploads"
+    upload_url_ttl_s: int = 3600
+    upload_max_bytes: int = 10 * 1024**3
+    vod_queue: str = "vod-jobs"
+    vod_submit_url: str = "http://127.0.0.1:8081/submit_vod_job"
+    # A failed job is resubmitted after base, 4x base, ... until the attempts run out.
+    vod_max_attempts: int = 3
+    vod_retry_base_s: float = 60.0
+
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
 
     # Clips are cut from this rendition when the recording offers it, else the best below.

@@ -1,8 +1,10 @@
-"""Redis: live detector state per recording and the hot feed cache."""
+"""Redis: live detector state per recording, the hot feed cache, viewers' playback
+sessions and the hot play counters."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -10,6 +12,7 @@ import redis
 
 from adapters.config import settings
 from domain.highlight_engine.live import LiveSession
+from domain.playback import Session
 
 FEED_KEY = "feed:newest"
 FEED_MAX = 1000  # the hot cache holds the head of the feed; older pages come from Spanner
@@ -51,3 +54,64 @@ def feed_page(limit: int, before_ts: float | None) -> list[dict[str, Any]]:
         return []
     items = client().hmget("feed:items", [str(i) for i in ids])
     return [json.loads(item) for item in items if item]
+
+
+_SESSION_TTL_S = 6 * 3600  # a playback session silent this long is over
+_WRITTEN_TTL_S = 60  # when a (user, title) was last written matters for ~10 s only
+# The hot counter is rebuilt from Spanner this often, so a race while seeding it (or a
+# crash between the two writes of a play) is not remembered for ever.
+_PLAYS_TTL_S = 3600
+_INCR_IF_PRESENT = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return false"
+)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    session: Session | None
+    written_at_s: float | None  # last durable write of this (user, title)
+    plays: int | None  # None: not cached, count it in Spanner
+
+
+def _viewing_keys(user_id: str, title_id: str, session_id: str) -> tuple[str, str, str]:
+    return (
+        f"viewing:session:{user_id}:{title_id}:{session_id}",
+        f"viewing:written:{user_id}:{title_id}",
+        f"viewing:plays:{title_id}",
+    )
+
+
+def viewing(user_id: str, title_id: str, session_id: str) -> Viewing:
+    """Everything a progress report needs, in one round trip (every heartbeat pays it)."""
+    session, written_at, plays = client().mget(_viewing_keys(user_id, title_id, session_id))
+    return Viewing(
+        session=Session.from_dict(json.loads(session)) if session else None,
+        written_at_s=float(written_at) if written_at else None,
+        plays=int(plays) if plays else None,
+    )
+
+
+def save_viewing(
+    user_id: str, title_id: str, session_id: str, session: Session, *, written_at_s: float | None
+) -> None:
+    session_key, written_key, _ = _viewing_keys(user_id, title_id, session_id)
+    pipe = client().pipeline(transaction=False)
+    pipe.set(session_key, json.dumps(session.to_dict()), ex=_SESSION_TTL_S)
+    if written_at_s is not None:
+        pipe.set(written_key, repr(written_at_s), ex=_WRITTEN_TTL_S)
+    pipe.execute()
+
+
+def add_play(title_id: str) -> int | None:
+    """The counter after one more play; None when it is not cached (seed it instead)."""
+    plays = client().eval(_INCR_IF_PRESENT, 1, f"viewing:plays:{title_id}")
+    return int(plays) if plays is not None else None
+
+
+def seed_plays(title_id: str, counted: int) -> int:
+    """Cache Spanner's count unless a concurrent request did first; the cached value."""
+    pipe = client().pipeline(transaction=True)
+    pipe.set(f"viewing:plays:{title_id}", counted, nx=True, ex=_PLAYS_TTL_S)
+    pipe.get(f"viewing:plays:{title_id}")
+    _, plays = pipe.execute()
+    return int(plays)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -50,3 +50,26 @@ def signed_url(bucket: str, key: str, *, ttl_s: int | None = None) -> str:
 
 def put_bytes(body: bytes, bucket: str, key: str, content_type: str) -> None:
     client().put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+
+def split_uri(uri: str) -> tuple[str, str]:
+    """(bucket, key) of an s3://bucket/key URI."""
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise ValueError(f"not an s3://bucket/key URI: {uri!r}")
+    bucket, key = uri[5:].split("/", 1)
+    return bucket, key
+
+
+def presigned_post(
+    bucket: str, key: str, *, content_type: str, max_bytes: int, ttl_s: int
+) -> dict[str, Any]:
+    """A browser-style form upload whose policy S3 enforces: this key, this content
+    type, at most max_bytes (a presigned PUT cannot limit the size)."""
+    post: dict[str, Any] = client().generate_presigned_post(
+        bucket,
+        key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        ExpiresIn=ttl_s,
+    )
+    return post

@@ -150,6 +150,26 @@ def ensure_recording(txn: Transaction, highlight: HighlightDetected) -> lifecycl
     return recording
 
 
+def record_upload(
+    *, recording_id: str, channel_id: str, bucket: str, key_prefix: str, duration_ms: int
+) -> None:
+    """An upload's recording row (already ENDED), for its highlights and clips to hang from;
+    key_prefix is its VOD master playlist (adapters/clip_sources.source_for)."""
+    record = lifecycle.RecordingRecord(
+        recording_id=recording_id,
+        channel_id=channel_id,
+        stream_id=None,
+        bucket=bucket,
+        key_prefix=key_prefix,
+        state="ENDED",
+        started_at=None,
+        ended_at=None,
+        duration_ms=duration_ms,
+        last_event_at=None,
+    )
+    database().run_in_transaction(lambda txn: _write_recording(txn, record))
+
+
 def stream(stream_id: str) -> lifecycle.StreamRecord | None:
     with database().snapshot() as snapshot:
         rows = list(

@@ -1,17 +1,19 @@
-"""Cloud Tasks: asking a clip worker to render."""
+"""Cloud Tasks: asking a clip worker to render, and for VOD jobs (with backoff)."""
 
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import grpc
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+from pydantic import BaseModel
 
 from adapters.config import settings
-from schemas.events import RenderClipTask
+from schemas.events import RenderClipTask, SubmitVodJobTask
 
 
 @lru_cache(maxsize=1)
@@ -30,17 +32,30 @@ def queue_path(queue: str) -> str:
 
 def enqueue_render(task: RenderClipTask) -> None:
     config = settings()
-    parent = queue_path(config.render_queue)
+    # Named after the clip so Cloud Tasks drops a second enqueue of the same clip; the
+    # emulator does not, which is why the worker is idempotent too.
+    _enqueue(config.render_queue, f"clip-{task.clip_id}", config.clip_worker_url, task)
+
+
+def enqueue_vod_submit(task: SubmitVodJobTask, *, delay_s: float = 0.0) -> None:
+    """Ask for a title's MediaConvert job, now or (a retry's backoff) delay_s from now."""
+    config = settings()
+    name = f"vod-{task.title_id}-{task.attempt}"
+    _enqueue(config.vod_queue, name, config.vod_submit_url, task, delay_s=delay_s)
+
+
+def _enqueue(queue: str, name: str, url: str, body: BaseModel, *, delay_s: float = 0.0) -> None:
+    parent = queue_path(queue)
     request = tasks_v2.Task(
-        # Named after the clip so Cloud Tasks drops a second enqueue of the same clip;
-        # the emulator does not, which is why the worker is idempotent too.
-        name=f"{parent}/tasks/clip-{task.clip_id}",
+        name=f"{parent}/tasks/{name}",
         http_request=tasks_v2.HttpRequest(
             http_method=tasks_v2.HttpMethod.POST,
-            url=config.clip_worker_url,
+            url=url,
             headers={"Content-Type": "application/json"},
-            body=task.model_dump_json().encode(),
+            body=body.model_dump_json().encode(),
         ),
     )
+    if delay_s > 0:
+        request.schedule_time = datetime.now(UTC) + timedelta(seconds=delay_s)
     with contextlib.suppress(AlreadyExists):
         _client().create_task(parent=parent, task=request)

@@ -14,12 +14,16 @@ from api.clip_media import router as clip_media_router
 from api.highlights import router as highlights_router
 from api.models import FeedClip, FeedPage
 from api.studio import router as studio_router
+from api.viewing import router as viewing_router
+from api.vod import router as vod_router
 from domain.clip_presets import FEED_PRESET
 
 app = FastAPI(title="liveclips API", version="0.1.0")
 app.include_router(highlights_router)
 app.include_router(studio_router)
 app.include_router(clip_media_router)
+app.include_router(viewing_router)
+app.include_router(vod_router)
 
 
 @app.get("/healthz")

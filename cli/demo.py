@@ -2,8 +2,9 @@
 
 It starts its own local cloud (so it never disturbs one you have running), broadcasts a
 show with planted loud moments through the local studio, watches the feed API while the
-show is live, then prints what was clipped and how long each clip took, writes
-out/demo/summary.json, and stops everything it started.
+show is live, then prints what was clipped and how long each clip took, waits for the
+show's VOD title (MediaConvert stand-in), writes out/demo/summary.json, and stops
+everything it started.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from adapters import spanner
 from cli.broadcast import broadcast
 from domain.lifecycle import StreamRecord
 from localcloud.cloud import LocalCloud
+from services import vod
 from studio.run import StudioRun
 
 console = Console()
@@ -119,8 +121,29 @@ def _run_show(
             time.sleep(0.5)
     watcher.stop.set()
     watcher.poll()
+    title = _wait_for_vod(variables["LIVECLIPS_API_URL"], run, wait_s)
+    # Read after the VOD wait: by then Stream End has long been applied.
     stream = spanner.stream(run.broadcast.stream_id)
-    return _summary(watcher.seen, run, stream, speed)
+    return {**_summary(watcher.seen, run, stream, speed), "vod": title}
+
+
+def _wait_for_vod(api_url: str, run: StudioRun, wait_s: float) -> dict[str, Any]:
+    """The show as an on-demand title: transcoded after Recording End, then validated."""
+    title_id = vod.title_id_for_recording(run.broadcast.recording_prefix.rsplit("/", 1)[-1])
+    deadline = time.monotonic() + wait_s
+    detail: dict[str, Any] = {"id": title_id, "state": "unknown"}
+    with console.status("the show becomes a VOD title...") as status:
+        while time.monotonic() < deadline:
+            answer = httpx.get(f"{api_url}/v1/vod/{title_id}", timeout=5)
+            if answer.status_code == 200:
+                detail = answer.json()
+                status.update(f"the show becomes a VOD title: {detail['state']}...")
+                if detail["state"] in ("READY", "FAILED"):
+                    break
+            time.sleep(0.5)
+    ladder = ", ".join(f"{r['width']}x{r['height']}" for r in detail.get("renditions", []))
+    console.log(f"VOD title {title_id[:8]} {detail['state']}: {ladder or detail.get('error')}")
+    return detail
 
 
 def _summary(

@@ -9,6 +9,7 @@ from cli.demo import demo
 from cli.highlights import highlights_app
 from cli.local import local_app
 from cli.studio import studio
+from cli.upload import upload
 
 app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
@@ -16,6 +17,7 @@ app.add_typer(highlights_app, name="highlights")
 app.add_typer(clip_app, name="clip")
 app.command()(demo)
 app.command()(studio)
+app.command()(upload)
 
 if __name__ == "__main__":
     app()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from adapters import pubsub, s3, spanner_clips
-from adapters.clip_sources import S3Recording, fetch, fetch_tracking_copy
+from adapters.clip_sources import fetch, fetch_tracking_copy, source_for
 from adapters.config import settings
 from domain.clip_presets import FEED_PRESET, preset
 from domain.hls import HLS_MEDIA_TYPE, plan_clip
@@ -46,7 +46,7 @@ def render(task: RenderClipTask) -> RenderOutcome:
         return RenderOutcome("already_published", clip)
 
     max_height = settings().clip_max_height
-    source = S3Recording.best(highlight.bucket, highlight.recording_prefix, max_height)
+    source = source_for(highlight.bucket, highlight.recording_prefix, max_height)
     playlist = source.playlist()
     plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)  # may say: not yet
     if task.preset == FEED_PRESET and claim.published_at is None:

@@ -23,11 +23,13 @@ from schemas.events import (
     RecordingStateChanged,
     SegmentReady,
     StreamStateChanged,
+    UploadReceived,
 )
 from schemas.ivs_recording import parse_recording_prefix, split_recording_key
 
 LIFECYCLE_TOPIC: Final = "ivs-events"
 SEGMENTS_TOPIC: Final = "segments"
+UPLOADS_TOPIC: Final = "uploads"
 
 _STREAM_CHANGES: Final = {
     "Session Created": "session_created",
@@ -43,6 +45,8 @@ _RECORDING_CHANGES: Final = {
     "Recording End Failure": "end_failed",
 }
 _SEGMENT = re.compile(r"media/hls/(?P<rendition>[^/]+)/(?P<index>\d+)\.ts")
+# Where the studio's presigned upload URLs put a creator's video (api/uploads.py).
+_UPLOAD = re.compile(r"uploads/(?P<upload_id>[0-9a-f-]{36})/source")
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,20 @@ def translate(event: AwsEvent) -> Forward | PassOver:
 
 def _translate_object(event: S3ObjectCreated) -> Forward | PassOver:
     key = event.detail.object.key
+    upload = _UPLOAD.fullmatch(key)
+    if upload is not None:
+        return Forward(
+            UPLOADS_TOPIC,
+            UploadReceived(
+                event_id=event.id,
+                occurred_at=event.time,
+                bucket=event.detail.bucket.name,
+                key=key,
+                size=event.detail.object.size,
+                upload_id=upload["upload_id"],
+            ),
+            upload["upload_id"],
+        )
     try:
         prefix, relative = split_recording_key(key)
     except ValueError:

@@ -145,6 +145,10 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         "LIVECLIPS_CLIP_WORKER_URL": f"http://{host}:{ports['clip-worker']}/tasks/render",
         "LIVECLIPS_FUNCTIONS_URL": f"http://{host}:{ports['functions']}",
         "LIVECLIPS_API_URL": f"http://{host}:{ports['api']}",
+        "AWS_ENDPOINT_URL_MEDIACONVERT": f"http://{host}:{ports['mediaconvert']}",
+        "LIVECLIPS_VOD_SUBMIT_URL": f"http://{host}:{ports['functions']}/submit_vod_job",
+        # Seconds, not the cloud's minutes: a local retry is seen while one watches.
+        "LIVECLIPS_VOD_RETRY_BASE_S": "1",
         "GOOGLE_CLOUD_PROJECT": PROJECT,
     }
 

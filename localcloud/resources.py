@@ -46,6 +46,9 @@ TOPICS: tuple[str, ...] = (
     "chat-messages",
     "audience-samples",
     "stream-markers",
+    "vod-jobs",
+    "vod-assets",
+    "uploads",
     DEAD_LETTER_TOPIC,
 )
 
@@ -60,16 +63,24 @@ PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
     PushSubscription("chat-signals", "chat-messages", "record_signal"),
     PushSubscription("audience-signals", "audience-samples", "record_signal"),
     PushSubscription("marker-signals", "stream-markers", "record_signal"),
+    # On-demand titles: Recording End (or a finished upload) -> MediaConvert -> promotion.
+    PushSubscription("start-vod", "ivs-events", "start_vod"),
+    PushSubscription("ingest-upload", "uploads", "ingest_upload"),
+    PushSubscription("promote-vod", "vod-jobs", "promote_vod", ordered=True),
+    PushSubscription("upload-highlights", "vod-assets", "upload_highlights", ack_deadline_s=600),
 )
+
+# HTTP functions (Cloud Tasks targets), served at <functions_url>/<name>.
+HTTP_FUNCTIONS: tuple[str, ...] = ("submit_vod_job",)
 
 # Keeps every dead letter until someone looks at it; nothing consumes it automatically.
 PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     PullSubscription("dead-letter-audit", DEAD_LETTER_TOPIC),
 )
 
-TASK_QUEUES: tuple[str, ...] = ("render-clips",)
+TASK_QUEUES: tuple[str, ...] = ("render-clips", "vod-jobs")
 
-BUCKETS: tuple[str, ...] = ("liveclips-recordings", "liveclips-media")
+BUCKETS: tuple[str, ...] = ("liveclips-recordings", "liveclips-media", "liveclips-uploads")
 
 # Powertools idempotency layout: partition key "id".
 DYNAMODB_TABLES: tuple[str, ...] = ("liveclips-idempotency",)
@@ -87,4 +98,6 @@ SERVICES: tuple[AppService, ...] = (
     AppService("functions", "functions.gcp.local_host", "/healthz"),
     AppService("clip-worker", "clip_workers.app", "/healthz"),
     AppService("api", "api.app", "/healthz"),
+    # MediaConvert's local stand-in: runs each job's settings with ffmpeg.
+    AppService("mediaconvert", "localcloud.mediaconvert", "/healthz"),
 )

@@ -22,7 +22,7 @@ SPRITE_QUALITY = "5"  # tiles are viewed small; the sheet is fetched on first ho
 ONE_IMAGE = ["-frames:v", "1", "-update", "1"]
 
 
-def poster(video: Path, out: Path, *, at_s: float | None = None) -> None:
+def poster(video: Path | str, out: Path, *, at_s: float | None = None) -> None:
     """A full-size JPEG of the frame at at_s, or by default the most typical frame near the
     middle of the video."""
     out.unlink(missing_ok=True)  # so that check_written cannot pass on an old image
@@ -80,7 +80,7 @@ def sprite_filter(layout: Sequence[Tile]) -> str:
     )
 
 
-def check_written(out: Path, video: Path) -> None:
+def check_written(out: Path, video: Path | str) -> None:
     # Seeking past the last frame is not an error to ffmpeg: it exits 0 having written nothing.
     if not out.exists() or out.stat().st_size == 0:
         raise MediaError(f"ffmpeg wrote no image from {video} to {out} (no frame in range?)")

@@ -193,6 +193,66 @@ class StreamMarker(DomainEvent):
     kind: Literal["clip"] = "clip"
 
 
+class VodRenditionOutput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    playlist_uri: str = Field(description="s3:// URI of the rendition's media playlist")
+    width: int
+    height: int
+    duration_ms: int | None = None
+    average_bitrate: int | None = None
+
+
+class VodJobChanged(DomainEvent):
+    """A MediaConvert job of ours finished (from MediaConvert Job State Change)."""
+
+    TYPE: ClassVar[str] = "vod.job_changed"
+
+    title_id: str
+    attempt: int = Field(ge=1)
+    job_id: str
+    status: Literal["COMPLETE", "ERROR", "CANCELED"]
+    master_uri: str | None = Field(default=None, description="s3:// URI; COMPLETE only")
+    renditions: list[VodRenditionOutput] = Field(default_factory=list)
+    frame_capture_uris: list[str] = Field(default_factory=list)
+    error_code: int | None = None
+    error_message: str | None = None
+
+
+class VodReady(DomainEvent):
+    """A title's outputs were validated and it is playable on demand."""
+
+    TYPE: ClassVar[str] = "vod.ready"
+
+    title_id: str
+    kind: Literal["recording", "upload"]
+    channel_id: str
+    recording_id: str | None
+    bucket: str
+    master_key: str
+    duration_ms: int
+
+
+class UploadReceived(DomainEvent):
+    """A creator's upload landed in the uploads bucket (from S3 Object Created)."""
+
+    TYPE: ClassVar[str] = "upload.received"
+
+    bucket: str
+    key: str
+    size: int
+    upload_id: str
+
+
+class SubmitVodJobTask(BaseModel):
+    """Cloud Tasks body asking for a title's MediaConvert job (attempt n)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title_id: str
+    attempt: int = Field(ge=1)
+
+
 class RenderClipTask(BaseModel):
     """Body of a Cloud Task asking a clip worker to render one clip."""
 
@@ -220,6 +280,9 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ChatMessagePosted,
         AudienceSample,
         StreamMarker,
+        VodJobChanged,
+        VodReady,
+        UploadReceived,
     )
 }
 
@@ -249,6 +312,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """The checked-in JSON Schema files, by file name."""
     schemas = {f"{name}.json": cls.model_json_schema() for name, cls in EVENT_TYPES.items()}
     schemas["task.render_clip.json"] = RenderClipTask.model_json_schema()
+    schemas["task.submit_vod_job.json"] = SubmitVodJobTask.model_json_schema()
     return schemas
 
 

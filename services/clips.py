@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from adapters import pubsub, s3, spanner_clips
-from adapters.clip_sources import ClipSource, S3Recording
+from adapters.clip_sources import ClipSource, source_for
 from adapters.config import settings
 from domain.clip_presets import FEED_PRESET
 from domain.hls import HLS_MEDIA_TYPE, MediaPlaylist, NotYetAvailable, plan_clip
@@ -72,7 +72,7 @@ def publish_instant(
     own segments. Returns its key, or None if the clip was visible already."""
     if source is None:
         max_height = settings().clip_max_height
-        source = S3Recording.best(highlight.bucket, highlight.recording_prefix, max_height)
+        source = source_for(highlight.bucket, highlight.recording_prefix, max_height)
     playlist = playlist or source.playlist()
     start_s, end_s = highlight.clip_start_s, highlight.clip_end_s
     plan_clip(playlist, start_s, end_s)  # NotYetAvailable rather than half a clip

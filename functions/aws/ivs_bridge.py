@@ -1,77 +1,15 @@
 """Lambda: IVS + S3 EventBridge events -> Google Pub/Sub (validate, dedupe, publish).
 
-EventBridge delivers at least once, so the EventBridge event id is the idempotency key
-(powertools idempotency, persisted in DynamoDB): a redelivered event is answered from the
-stored result without publishing again. Invalid events are never retried: they go to the
-dead-letter topic with the reason, and the invocation succeeds.
+Stream and recording state changes go to the lifecycle topic, recorded segments and
+creators' uploads to their own topics (domain/ivs_translation.py says which).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
-
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from adapters import dynamodb, pubsub
-from adapters.config import settings
-from domain.ivs_translation import Forward, NotForThisBridge, translate
-from schemas.aws_events import InvalidAwsEvent, parse_aws_event
+from domain.ivs_translation import translate
+from functions.aws.bridge import bridge
 
-logger = Logger(service="ivs-bridge")
-_idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=24 * 3600)
-
-
-@lru_cache(maxsize=1)
-def _forward_once() -> Callable[..., dict[str, str]]:
-    """`_forward` behind powertools idempotency, built on first use so that the DynamoDB
-    client is made once per process from configuration, not at import."""
-    persistence = DynamoDBPersistenceLayer(
-        table_name=settings().idempotency_table, boto3_client=dynamodb.client()
-    )
-    guarded: Callable[..., dict[str, str]] = idempotent_function(
-        data_keyword_argument="raw", persistence_store=persistence, config=_idempotency
-    )(_forward)
-    return guarded
-
-
-def _forward(raw: dict[str, Any]) -> dict[str, str]:
-    routed = translate(parse_aws_event(raw))
-    if not isinstance(routed, Forward):
-        logger.info("passed over", extra={"reason": routed.reason, "event_id": raw.get("id")})
-        return {"status": "passed_over", "reason": routed.reason}
-    message_id = pubsub.publish(routed.topic, routed.event, ordering_key=routed.ordering_key)
-    logger.info(
-        "published",
-        extra={"topic": routed.topic, "type": routed.event.TYPE, "event_id": routed.event.event_id},
-    )
-    return {"status": "published", "topic": routed.topic, "message_id": message_id}
-
-
-@logger.inject_lambda_context
-def lambda_handler(event: Any, context: LambdaContext) -> dict[str, str]:
-    try:
-        parse_aws_event(event)
-        _idempotency.register_lambda_context(context)
-        return _forward_once()(raw=event)
-    except (InvalidAwsEvent, NotForThisBridge, ValueError) as error:
-        reason = str(error)
-        logger.warning("rejected", extra={"reason": reason})
-        pubsub.dead_letter(_original_bytes(event), reason=reason, source="ivs_bridge")
-        return {"status": "rejected", "reason": reason}
-
-
-def _original_bytes(event: Any) -> bytes:
-    if isinstance(event, bytes):
-        return event
-    if isinstance(event, str):
-        return event.encode()
-    return json.dumps(event, default=str).encode()
+logger = Logger(service="ivs_bridge")
+lambda_handler = bridge(logger, translate)

@@ -1,5 +1,6 @@
 """Serves every function in main.py from one process, each at /<target>, for push
-subscriptions on the Pub/Sub emulator (in the cloud each is deployed on its own)."""
+subscriptions on the Pub/Sub emulator and Cloud Tasks (in the cloud each is deployed on
+its own)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import run_simple
 from werkzeug.wrappers import Response
 
-from localcloud.resources import PUSH_SUBSCRIPTIONS
+from localcloud.resources import HTTP_FUNCTIONS, PUSH_SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -42,6 +43,8 @@ def build_app() -> DispatcherMiddleware:
         f"/{target}": _at_root(functions_framework.create_app(target, str(SOURCE), "event"))
         for target in targets
     }
+    for target in HTTP_FUNCTIONS:
+        mounts[f"/{target}"] = _at_root(functions_framework.create_app(target, str(SOURCE), "http"))
     return DispatcherMiddleware(_healthz, mounts)
 
 

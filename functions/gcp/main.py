@@ -16,7 +16,7 @@ from adapters import ivs_recordings, pubsub, redis_store, s3, signal_store, span
 from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.live import SegmentSignals
 from domain.ids import stable_id
-from functions.gcp.pubsub_entry import pubsub_function
+from functions.gcp.pubsub_entry import pubsub_function, task_function
 from media.analysis import analyze_media
 from media.ffmpeg import LOUDNESS_STEP_S
 from schemas.events import (
@@ -29,8 +29,12 @@ from schemas.events import (
     SegmentReady,
     StreamMarker,
     StreamStateChanged,
+    SubmitVodJobTask,
+    UploadReceived,
+    VodJobChanged,
+    VodReady,
 )
-from services import highlights
+from services import highlights, uploads, vod
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")
@@ -175,3 +179,32 @@ def index_feed(clip: ClipPublished) -> None:
         clip.model_dump(mode="json"),
         final=clip.rendition == "rendered",
     )
+
+
+@pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)
+def start_vod(event: StreamStateChanged | RecordingStateChanged | LimitBreached) -> None:
+    """Recording End, and only that (AWS advises against reading a recording earlier)."""
+    if isinstance(event, RecordingStateChanged) and event.status == "ended":
+        vod.start_for_recording(event)
+
+
+@task_function(SubmitVodJobTask)
+def submit_vod_job(task: SubmitVodJobTask) -> str:
+    return vod.submit(task)
+
+
+@pubsub_function(VodJobChanged)
+def promote_vod(event: VodJobChanged) -> None:
+    vod.on_job_changed(event)
+
+
+@pubsub_function(UploadReceived)
+def ingest_upload(event: UploadReceived) -> None:
+    uploads.ingest(event)
+
+
+@pubsub_function(VodReady)
+def upload_highlights(event: VodReady) -> None:
+    """A live show's highlights were found while it was live; an upload's are found now."""
+    if event.kind == "upload":
+        uploads.find_highlights(event)

@@ -102,3 +102,92 @@ CREATE INDEX ClipsByPublishedAt ON Clips (Preset, PublishedAt DESC);
 
 CREATE CHANGE STREAM ClipChanges FOR Clips;
 
+
+-- One on-demand title per recorded show or uploaded video (Kind: recording | upload).
+-- State: UPLOADING (uploads, until the file lands), PENDING until a MediaConvert job is
+-- submitted, TRANSCODING while it runs, RETRYING between a failed attempt and the next,
+-- READY once its outputs are validated and promoted, FAILED after the last attempt.
+-- Source* is the job's input: the recording's top rendition playlist or the upload.
+CREATE TABLE VodAssets (
+  TitleId STRING(36) NOT NULL,
+  Kind STRING(16) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  RecordingId STRING(64),
+  Title STRING(MAX),
+  SourceBucket STRING(256) NOT NULL,
+  SourceKey STRING(1024) NOT NULL,
+  SourceWidth INT64,
+  SourceHeight INT64,
+  SourceDurationMs INT64,
+  State STRING(16) NOT NULL,
+  Attempts INT64 NOT NULL,
+  JobId STRING(64),
+  Bucket STRING(256),
+  MasterKey STRING(1024),
+  PosterKey STRING(1024),
+  DurationMs INT64,
+  LastError STRING(MAX),
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  ReadyAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TitleId);
+
+CREATE INDEX VodAssetsByChannel ON VodAssets (ChannelId, CreatedAt DESC);
+CREATE INDEX VodAssetsByState ON VodAssets (State, UpdatedAt);
+
+-- The ladder a READY title plays: one row per HLS rendition, from the job's output
+-- details and the master playlist.
+CREATE TABLE VodRenditions (
+  TitleId STRING(36) NOT NULL,
+  Name STRING(32) NOT NULL,
+  Width INT64 NOT NULL,
+  Height INT64 NOT NULL,
+  Bandwidth INT64 NOT NULL,
+  PlaylistKey STRING(1024) NOT NULL,
+  DurationMs INT64 NOT NULL,
+) PRIMARY KEY (TitleId, Name),
+  INTERLEAVE IN PARENT VodAssets ON DELETE CASCADE;
+
+-- Every MediaConvert job submitted for a title, and how it ended: the audit trail of
+-- retries. Status: SUBMITTED | COMPLETE | ERROR | CANCELED.
+CREATE TABLE VodJobs (
+  TitleId STRING(36) NOT NULL,
+  Attempt INT64 NOT NULL,
+  JobId STRING(64) NOT NULL,
+  Status STRING(16) NOT NULL,
+  ErrorCode INT64,
+  ErrorMessage STRING(MAX),
+  SubmittedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  FinishedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TitleId, Attempt),
+  INTERLEAVE IN PARENT VodAssets ON DELETE CASCADE;
+
+-- Where each viewer is in each title (Kind: vod | clip), one row per (user, title) so a
+-- resume is a point read. Written at most every ~10 s per row and on pause/stop/end
+-- (domain/playback.py), not on every heartbeat. Rows of finished titles stay: the
+-- continue-watching query skips them, and a replay resumes from 0.
+CREATE TABLE WatchProgress (
+  UserId STRING(128) NOT NULL,
+  TitleId STRING(36) NOT NULL,
+  Kind STRING(8) NOT NULL,
+  PositionS FLOAT64 NOT NULL,
+  DurationS FLOAT64 NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (UserId, TitleId);
+
+-- Continue-watching: a user's most recently watched titles, newest first, with what the
+-- list shows stored in the index (no back-join). UserId leads, so the commit timestamp
+-- never makes a write hotspot.
+CREATE INDEX WatchProgressByUser ON WatchProgress (UserId, UpdatedAt DESC)
+  STORING (Kind, PositionS, DurationS);
+
+-- One row per counted play: the key is the playback session, so a redelivered or
+-- concurrent report that crosses the threshold again cannot count twice. Redis holds the
+-- hot per-title counter; this table is what it is rebuilt from.
+CREATE TABLE Plays (
+  TitleId STRING(36) NOT NULL,
+  SessionId STRING(64) NOT NULL,
+  UserId STRING(128) NOT NULL,
+  Kind STRING(8) NOT NULL,
+  CountedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TitleId, SessionId);

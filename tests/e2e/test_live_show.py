@@ -1,5 +1,6 @@
 """One whole show through the local cloud: studio -> IVS bridge -> functions -> Cloud
-Tasks -> clip worker -> Spanner -> feed API, on the real emulators."""
+Tasks -> clip worker -> Spanner -> feed API, then the show as a VOD title (MediaConvert
+stand-in), on the real emulators."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters import s3, spanner, spanner_clips
+from adapters import s3, spanner, spanner_clips, spanner_vod
 from adapters.config import settings
 from functions.aws.ivs_bridge import lambda_handler
 from functions.aws.local_context import LocalLambdaContext
 from media.ffmpeg import probe
+from services import vod
 from studio.run import run_studio
 from studio.synth import PlantedMoment
 from tests.support import fresh_subscription, pull
@@ -101,3 +103,14 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
     )
     assert stream and stream.state == "ENDED"
     assert stream.started_at is not None and stream.ended_at > stream.started_at
+
+    # AND after Recording End the whole show is an on-demand title whose HLS plays
+    title_id = vod.title_id_for_recording(recording_id)
+    title = wait_for(
+        lambda: (t := spanner_vod.get(title_id)) and t.state in ("READY", "FAILED") and t,
+        timeout_s=120,
+    )
+    assert title and title.state == "READY", title
+    detail = httpx.get(f"{api}/v1/vod/{title_id}", timeout=5).json()
+    assert [r["height"] for r in detail["renditions"]] == [720, 540, 360, 234]
+    assert probe(detail["hls_url"]).duration_s == pytest.approx(run.broadcast.duration_s, abs=2)

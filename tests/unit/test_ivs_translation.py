@@ -9,6 +9,7 @@ import pytest
 from domain.ivs_translation import (
     LIFECYCLE_TOPIC,
     SEGMENTS_TOPIC,
+    UPLOADS_TOPIC,
     Forward,
     NotForThisBridge,
     PassOver,
@@ -79,3 +80,20 @@ def test_other_objects_are_passed_over_with_a_reason(key, reason):
 def test_a_mediaconvert_event_is_not_for_the_ivs_bridge():
     with pytest.raises(NotForThisBridge, match=r"aws\.mediaconvert"):
         translate(parse_aws_event(fixture("mediaconvert-complete.json")))
+
+
+def test_a_creators_upload_goes_to_the_uploads_topic():
+    raw = fixture("s3-object-created.json")
+    raw["detail"]["bucket"]["name"] = "liveclips-uploads"
+    raw["detail"]["object"]["key"] = "uploads/0b6d2c1e-5a43-4a1f-9d3e-2f8c8e6b7a10/source"
+    routed = translate(parse_aws_event(raw))
+    assert isinstance(routed, Forward)
+    assert routed.topic == UPLOADS_TOPIC
+    assert routed.event.upload_id == "0b6d2c1e-5a43-4a1f-9d3e-2f8c8e6b7a10"
+    assert routed.ordering_key == routed.event.upload_id
+
+
+def test_other_objects_in_an_upload_folder_are_passed_over():
+    raw = fixture("s3-object-created.json")
+    raw["detail"]["object"]["key"] = "uploads/0b6d2c1e-5a43-4a1f-9d3e-2f8c8e6b7a10/notes.txt"
+    assert isinstance(translate(parse_aws_event(raw)), PassOver)
