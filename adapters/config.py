@@ -9,6 +9,7 @@ AWS_ENDPOINT_URL) so that a client built from them behaves identically in tests.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     vod_max_attempts: int = 3
     vod_retry_base_s: float = 60.0
 
+    # What the chat review handler answers a request it cannot read (IVS applies the
+    # room's own fallbackResult only when the handler fails or is late).
+    chat_review_fallback: Literal["ALLOW", "DENY"] = "DENY"
+
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
 
     # Clips are cut from this rendition when the recording offers it, else the best below.
@@ -68,6 +73,20 @@ class Settings(BaseSettings):
     # Instant clips point at the recording's segments with signed URLs this long-lived.
     instant_clip_ttl_s: int = 24 * 3600
     signed_url_ttl_s: int = 3600
+
+    # OpenAI (chat moderation, host prompts): api.openai.com unless set; locally the
+    # stand-in (localcloud/openai_standin.py). Without a key, host prompts fall back to
+    # the most-asked questions in chat and AI moderation stays pending.
+    openai_base_url: str | None = None
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    # Per request, no SDK retries: our backoff and breaker decide (docs/moderation.md).
+    openai_timeout_s: float = 2.0
+    moderation_model: str = "omni-moderation-latest"
+    prompts_model: str = "gpt-4o-mini"
+    # IVS Chat's control plane (DeleteMessage, DisconnectUser): AWS unless set.
+    ivschat_endpoint_url: str | None = Field(
+        default=None, validation_alias="AWS_ENDPOINT_URL_IVSCHAT"
+    )
 
 
 @lru_cache(maxsize=1)

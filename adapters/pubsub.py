@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from concurrent.futures import Future
 from functools import lru_cache
 
 from google.cloud.pubsub_v1 import PublisherClient
@@ -12,6 +14,7 @@ from adapters.config import settings
 from localcloud.resources import DEAD_LETTER_TOPIC
 from schemas.events import DomainEvent
 
+log = logging.getLogger("liveclips.pubsub")
 # Pub/Sub rejects attribute values over 1024 bytes; a reason is a sentence, not a dump.
 _MAX_ATTRIBUTE = 1000
 
@@ -43,6 +46,33 @@ def dead_letter(
     tagged["dead_letter_reason"] = reason[:_MAX_ATTRIBUTE]
     tagged["dead_letter_source"] = source
     return _send(DEAD_LETTER_TOPIC, original, tagged, "")
+
+
+def publish_nowait(topic: str, event: DomainEvent, *, ordering_key: str = "") -> None:
+    """Hand the event to the publisher's background thread and return at once (for
+    answers that cannot wait a round trip); a failure is logged when it happens."""
+    data, attributes = event.model_dump_json().encode(), event.envelope_attributes()
+    _send_nowait(topic, data, attributes, ordering_key)
+
+
+def dead_letter_nowait(original: bytes, *, reason: str, source: str) -> None:
+    tagged = {"dead_letter_reason": reason[:_MAX_ATTRIBUTE], "dead_letter_source": source}
+    _send_nowait(DEAD_LETTER_TOPIC, original, tagged, "")
+
+
+def _send_nowait(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> None:
+    path = topic_path(topic)
+    client = _publisher()
+    future = client.publish(path, data, ordering_key=ordering_key, **attributes)
+
+    def settled(done: Future[str]) -> None:
+        error = done.exception()
+        if error is not None:
+            log.error("publish to %s failed: %r", topic, error)
+            if ordering_key:
+                client.resume_publish(path, ordering_key)
+
+    future.add_done_callback(settled)
 
 
 def _send(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> str:

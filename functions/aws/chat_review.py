@@ -1,0 +1,114 @@
+"""Lambda: IVS Chat's message review handler.
+
+IVS Chat waits at most 200 ms (not adjustable) and applies the room's fallbackResult
+when the handler fails or is late, so everything inline is cheap: one Redis round trip
+(rate counters, duplicate check, the room's rules: adapters/chat_limits.py) and plain
+string rules (domain/chat_rules.py). An allowed message is published (chat.message) for
+the AI moderation, the highlight signals and analytics without waiting for the publish.
+A request that is not IVS Chat's shape gets a clear log line, a dead-letter copy and the
+configured fallback answer, never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from adapters import chat_limits, pubsub
+from adapters.config import settings
+from domain.chat_rules import RoomPolicy, review
+from schemas.aws_events import describe_validation_error
+from schemas.chat import ReviewRequest, ReviewResponse, RoomRules
+from schemas.events import ChatMessagePosted
+
+logger = Logger(service="chat_review")
+CHAT_TOPIC = "chat-messages"
+
+
+@lru_cache(maxsize=1024)
+def _policy(rules_json: str) -> RoomPolicy:
+    """Rules change rarely and every message of a room carries the same JSON: parse and
+    compile each version once per process."""
+    rules = chat_limits.rules_of(rules_json) or RoomRules()
+    return RoomPolicy.build(
+        channel_id=rules.channel_id,
+        denied=tuple(rules.denied),
+        redacted=tuple(rules.redacted),
+        links=rules.links,
+        allowed_domains=tuple(rules.allowed_domains),
+        user_limit=rules.user_limit,
+        room_limit=rules.room_limit,
+    )
+
+
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    try:
+        request = ReviewRequest.model_validate(event)
+    except ValidationError as error:
+        return _fallback(
+            event, f"not an IVS Chat review request: {describe_validation_error(error)}"
+        )
+    sent_at = datetime.now(UTC)
+    try:
+        counted = chat_limits.count(
+            request.RoomArn, request.Sender.UserId, request.Content, int(time.time() * 1000)
+        )
+        traffic, rules_json = counted.traffic, counted.rules_json
+    except chat_limits.REDIS_ERRORS as error:
+        logger.warning("reviewing without counters", extra={"error": repr(error)})
+        traffic, rules_json = None, ""
+    try:
+        policy = _policy(rules_json)
+    except (ValueError, ValidationError) as error:
+        logger.error("room rules unreadable; baseline used", extra={"error": str(error)})
+        policy = _policy("")
+    decision = review(request.Content, policy, traffic)
+    if decision.result == "DENY":
+        logger.info("denied", extra={"message_id": request.MessageId, "why": decision.reasons})
+        return ReviewResponse(ReviewResult="DENY").model_dump(exclude_none=True)
+    _publish(request, decision.content, policy.channel_id, sent_at)
+    answer = ReviewResponse(
+        ReviewResult="ALLOW",
+        Content=decision.content if decision.changed else None,
+        Attributes={**request.Attributes, "review": decision.reasons[0]}
+        if decision.changed
+        else None,
+    )
+    return answer.model_dump(exclude_none=True)
+
+
+def _publish(request: ReviewRequest, text: str, channel_id: str | None, at: datetime) -> None:
+    message = ChatMessagePosted(
+        event_id=request.MessageId,
+        occurred_at=at,
+        channel_id=channel_id or request.RoomArn.rsplit("/", 1)[-1],
+        message_id=request.MessageId,
+        user_id=request.Sender.UserId,
+        text=text,
+    )
+    # Not awaited: the answer must not wait for Pub/Sub. The publisher's own thread sends
+    # it (a failure is logged by the callback; the AI moderation then misses one message).
+    pubsub.publish_nowait(CHAT_TOPIC, message, ordering_key=message.channel_id)
+
+
+def _fallback(event: Any, reason: str) -> dict[str, Any]:
+    result = settings().chat_review_fallback
+    logger.error("review request rejected", extra={"reason": reason, "answer": result})
+    try:
+        pubsub.dead_letter_nowait(_bytes(event), reason=reason, source="chat_review")
+    except Exception as error:  # noqa: BLE001  # the answer matters more than the copy
+        logger.error("dead-letter copy failed", extra={"error": repr(error)})
+    return ReviewResponse(ReviewResult=result).model_dump(exclude_none=True)
+
+
+def _bytes(event: Any) -> bytes:
+    if isinstance(event, bytes):
+        return event
+    return (event if isinstance(event, str) else json.dumps(event, default=str)).encode()

@@ -1,0 +1,124 @@
+"""The chat review Lambda on real Redis and the Pub/Sub emulator, inside IVS's budget."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import pytest
+
+from adapters import chat_limits
+from adapters.config import settings
+from functions.aws.chat_review import lambda_handler
+from functions.aws.local_context import LocalLambdaContext
+from schemas.chat import RoomRules
+from tests.support import fresh_subscription, pull
+
+pytestmark = pytest.mark.integration
+IVS_BUDGET_S = 0.2
+
+
+def room() -> str:
+    return f"arn:aws:ivschat:us-east-1:123456789012:room/{uuid.uuid4().hex[:12]}"
+
+
+def request(room_arn: str, text: str, user: str = "viewer-1") -> dict:
+    return {
+        "Content": text,
+        "MessageId": uuid.uuid4().hex,
+        "RoomArn": room_arn,
+        "Attributes": {"color": "blue"},
+        "Sender": {"UserId": user, "Ip": "192.0.2.1", "Attributes": {}},
+    }
+
+
+def send(event) -> dict:
+    started = time.perf_counter()
+    answer = lambda_handler(event, LocalLambdaContext("chat-review", timeout_s=0.2))
+    assert time.perf_counter() - started < IVS_BUDGET_S
+    return answer
+
+
+def test_an_allowed_message_is_answered_and_published(emulators):
+    arn = room()
+    chat_limits.set_rules(arn, RoomRules(channel_id="ChatChannel01"))
+    with fresh_subscription("chat-messages") as sub:
+        answer = send(request(arn, "what a play!"))
+        published = pull(sub, timeout_s=5)
+
+    assert answer == {"ReviewResult": "ALLOW"}
+    body = json.loads(published[0].data)
+    assert (body["channel_id"], body["user_id"], body["text"]) == (
+        "ChatChannel01", "viewer-1", "what a play!",
+    )  # fmt: skip
+    assert published[0].attributes["type"] == "chat.message"
+
+
+def test_a_masked_message_comes_back_changed_and_is_published_masked(emulators):
+    arn = room()
+    with fresh_subscription("chat-messages") as sub:
+        answer = send(request(arn, "f u c k yeah"))
+        published = pull(sub, timeout_s=5)
+
+    assert answer["ReviewResult"] == "ALLOW"
+    assert answer["Content"] == "* * * * yeah"
+    assert answer["Attributes"] == {"color": "blue", "review": "redacted 1 term(s)"}
+    assert json.loads(published[0].data)["text"] == "* * * * yeah"
+
+
+def test_a_users_sixth_message_in_ten_seconds_is_denied_but_others_still_talk(emulators):
+    arn = room()
+    answers = [send(request(arn, f"message {i}"))["ReviewResult"] for i in range(6)]
+    assert answers == ["ALLOW"] * 5 + ["DENY"]
+    assert send(request(arn, "me too", user="viewer-2"))["ReviewResult"] == "ALLOW"
+
+
+def test_the_same_message_twice_is_a_flood(emulators):
+    arn = room()
+    assert send(request(arn, "first!"))["ReviewResult"] == "ALLOW"
+    assert send(request(arn, "FIRST! "))["ReviewResult"] == "DENY"
+
+
+def test_the_rooms_own_rules_apply_from_redis(emulators):
+    arn = room()
+    chat_limits.set_rules(
+        arn, RoomRules(denied=["rosebud"], allowed_domains=["liveclips.app"], user_limit=50)
+    )
+    assert send(request(arn, "r0s3bud was the sled"))["ReviewResult"] == "DENY"
+    assert send(request(arn, "clip: liveclips.app/c/1"))["ReviewResult"] == "ALLOW"
+    assert send(request(arn, "buy at cheap.ru"))["ReviewResult"] == "DENY"
+
+
+def test_without_redis_the_text_rules_still_answer_in_time(emulators, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    settings.cache_clear()
+    chat_limits.client.cache_clear()
+    chat_limits._script.cache_clear()
+    try:
+        assert send(request(room(), "hello"))["ReviewResult"] == "ALLOW"
+        assert send(request(room(), "kys"))["ReviewResult"] == "DENY"
+    finally:
+        monkeypatch.undo()
+        settings.cache_clear()
+        chat_limits.client.cache_clear()
+        chat_limits._script.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("event", "complaint"),
+    [
+        ({"Content": "hi"}, "MessageId: Field required"),
+        ({**request(room(), "hi"), "RoomArn": "arn:aws:s3:::bucket"}, "RoomArn"),
+        ({**request(room(), "hi"), "Sender": {"Ip": "1.2.3.4"}}, "Sender.UserId"),
+        ("not json at all", "not an IVS Chat review request"),
+    ],
+)
+def test_a_malformed_request_gets_the_fallback_and_a_dead_letter(emulators, event, complaint):
+    with fresh_subscription("dead-letter") as dead:
+        answer = send(event)
+        letters = pull(dead, timeout_s=5)
+
+    assert answer == {"ReviewResult": settings().chat_review_fallback}
+    assert letters and complaint in letters[0].attributes["dead_letter_reason"]
+    assert letters[0].attributes["dead_letter_source"] == "chat_review"
