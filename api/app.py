@@ -13,6 +13,7 @@ from adapters import redis_store, s3, spanner_clips
 from api.clip_media import router as clip_media_router
 from api.highlights import router as highlights_router
 from api.models import FeedClip, FeedPage
+from api.moderation import router as moderation_router
 from api.studio import router as studio_router
 from api.viewing import router as viewing_router
 from api.vod import router as vod_router
@@ -24,6 +25,7 @@ app.include_router(studio_router)
 app.include_router(clip_media_router)
 app.include_router(viewing_router)
 app.include_router(vod_router)
+app.include_router(moderation_router)
 
 
 @app.get("/healthz")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -145,3 +145,49 @@ class VodTitleView(BaseModel):
     hls_url: str | None = Field(description="Master playlist (READY only); references signed")
     renditions: list[VodRenditionView]
     error: str | None = Field(description="Why it FAILED")
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["uphold", "overturn"]
+    note: str = Field(default="", max_length=1000)
+
+
+class AppealBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, max_length=1000, description="Why the verdict is wrong")
+
+
+class VerdictView(BaseModel):
+    room_id: str
+    message_id: str
+    channel_id: str
+    user_id: str
+    text: str
+    sent_at: AwareDatetime
+    flagged: bool
+    categories: list[str]
+    top_score: float
+    action: str = Field(description="allow, delete or delete_and_disconnect")
+    reason: str
+    model: str
+    review_state: str = Field(description="NONE, OPEN, UPHELD, OVERTURNED or APPEALED")
+    flagged_at: AwareDatetime
+    history: list[dict[str, Any]] | None = Field(
+        default=None, description="AI verdict, decisions and appeals, oldest first"
+    )
+
+
+class ModerationQueuePage(BaseModel):
+    items: list[VerdictView]
+    next_after: AwareDatetime | None = Field(description="Pass as `after` for the next page")
+
+
+class HostPromptsView(BaseModel):
+    stream_id: str
+    source: str = Field(description="openai, chat (most-asked questions) or rate_limited")
+    prompts: list[str]
+    note: str = Field(description="Why the fallback was used, or when the next may come")
+    at: AwareDatetime

@@ -7,6 +7,7 @@ moto has no MediaConvert, so our stand-in receives what a real client sends on t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
@@ -34,33 +35,36 @@ def from_wire(shape: Shape, value: Any) -> Any:
 
 def problems(shape: Shape, params: dict[str, Any]) -> list[str]:
     """Everything AWS would reject in `params`: botocore's own validation (types,
-    required members, ranges, unknown members) plus enum values, which it leaves to AWS."""
+    required members, minimums, unknown members) plus what it leaves to AWS: enum values,
+    maximum lengths and patterns."""
     report = ParamValidator().validate(params, shape)
     found = [report.generate_report()] if report.has_errors() else []
-    return found + _enum_problems(shape, params, shape.name)
+    return found + _model_problems(shape, params, shape.name)
 
 
-def _enum_problems(shape: Shape, value: Any, path: str) -> list[str]:
+def _model_problems(shape: Shape, value: Any, path: str) -> list[str]:
     if isinstance(shape, StructureShape) and isinstance(value, dict):
-        return [
-            problem
-            for name, item in value.items()
-            if name in shape.members
-            for problem in _enum_problems(shape.members[name], item, f"{path}.{name}")
+        children = [
+            (shape.members[n], v, f"{path}.{n}") for n, v in value.items() if n in shape.members
         ]
-    if isinstance(shape, ListShape) and isinstance(value, list):
-        return [
-            problem
-            for i, item in enumerate(value)
-            for problem in _enum_problems(shape.member, item, f"{path}[{i}]")
-        ]
-    if isinstance(shape, MapShape) and isinstance(value, dict):
-        return [
-            problem
-            for key, item in value.items()
-            for problem in _enum_problems(shape.value, item, f"{path}[{key!r}]")
-        ]
+    elif isinstance(shape, ListShape) and isinstance(value, list):
+        children = [(shape.member, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    elif isinstance(shape, MapShape) and isinstance(value, dict):
+        children = [(shape.value, v, f"{path}[{k!r}]") for k, v in value.items()]
+    else:
+        return _scalar_problems(shape, value, path)
+    return [problem for child in children for problem in _model_problems(*child)]
+
+
+def _scalar_problems(shape: Shape, value: Any, path: str) -> list[str]:
+    if not isinstance(value, str):
+        return []
     enum = getattr(shape, "enum", None)
-    if enum and isinstance(value, str) and value not in enum:
+    if enum and value not in enum:
         return [f"{path}: {value!r} is not one of {sorted(enum)}"]
+    longest, pattern = shape.metadata.get("max"), shape.metadata.get("pattern")
+    if longest is not None and len(value) > longest:
+        return [f"{path}: longer than {longest} characters"]
+    if pattern and not re.fullmatch(pattern, value):
+        return [f"{path}: {value!r} does not match {pattern}"]
     return []

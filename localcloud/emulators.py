@@ -146,6 +146,10 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         "LIVECLIPS_FUNCTIONS_URL": f"http://{host}:{ports['functions']}",
         "LIVECLIPS_API_URL": f"http://{host}:{ports['api']}",
         "AWS_ENDPOINT_URL_MEDIACONVERT": f"http://{host}:{ports['mediaconvert']}",
+        "AWS_ENDPOINT_URL_IVSCHAT": f"http://{host}:{ports['ivschat']}",
+        "LIVECLIPS_OPENAI_BASE_URL": f"http://{host}:{ports['openai']}/v1",
+        # The stand-in's key (localcloud/openai_standin.py), never a real one.
+        "OPENAI_API_KEY": "sk-local-standin",
         "LIVECLIPS_VOD_SUBMIT_URL": f"http://{host}:{ports['functions']}/submit_vod_job",
         # Seconds, not the cloud's minutes: a local retry is seen while one watches.
         "LIVECLIPS_VOD_RETRY_BASE_S": "1",

@@ -90,7 +90,12 @@ def provision_pubsub(env: Mapping[str, str], functions_url: str) -> None:
         if path not in existing_subs:
             topic_path = publisher.topic_path(project, pull.topic)
             with _tolerate_race():
-                subscriber.create_subscription(name=path, topic=topic_path, timeout=_TIMEOUT_S)
+                subscriber.create_subscription(
+                    name=path,
+                    topic=topic_path,
+                    ack_deadline_seconds=pull.ack_deadline_s,
+                    timeout=_TIMEOUT_S,
+                )
             log.info("created pull subscription %s", path)
 
 

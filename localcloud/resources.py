@@ -26,6 +26,7 @@ class PushSubscription:
 class PullSubscription:
     name: str
     topic: str
+    ack_deadline_s: int = 60
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ TOPICS: tuple[str, ...] = (
     "vod-jobs",
     "vod-assets",
     "uploads",
+    "moderation-verdicts",
     DEAD_LETTER_TOPIC,
 )
 
@@ -76,6 +78,8 @@ HTTP_FUNCTIONS: tuple[str, ...] = ("submit_vod_job",)
 # Keeps every dead letter until someone looks at it; nothing consumes it automatically.
 PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     PullSubscription("dead-letter-audit", DEAD_LETTER_TOPIC),
+    # Pulled in batches by the moderation worker: one OpenAI request per batch.
+    PullSubscription("moderate-chat", "chat-messages"),
 )
 
 TASK_QUEUES: tuple[str, ...] = ("render-clips", "vod-jobs")
@@ -100,4 +104,10 @@ SERVICES: tuple[AppService, ...] = (
     AppService("api", "api.app", "/healthz"),
     # MediaConvert's local stand-in: runs each job's settings with ffmpeg.
     AppService("mediaconvert", "localcloud.mediaconvert", "/healthz"),
+    # OpenAI's local stand-in: moderation and structured chat completions, deterministic.
+    AppService("openai", "localcloud.openai_standin", "/healthz"),
+    # IVS Chat's local stand-in: DeleteMessage / DisconnectUser (moto has no ivschat).
+    AppService("ivschat", "localcloud.ivschat", "/healthz"),
+    # Pulls chat-messages in batches for the AI moderation (Cloud Run in the cloud).
+    AppService("moderation-worker", "moderation_worker.app", "/healthz"),
 )

@@ -171,6 +171,9 @@ class ChatMessagePosted(DomainEvent):
     message_id: str
     user_id: str
     text: str = Field(max_length=500)
+    room_arn: str | None = Field(
+        default=None, description="The IVS Chat room; None for chat from elsewhere (not moderated)"
+    )
 
 
 class AudienceSample(DomainEvent):
@@ -191,6 +194,21 @@ class StreamMarker(DomainEvent):
 
     channel_id: str
     kind: Literal["clip"] = "clip"
+
+
+class ChatModerated(DomainEvent):
+    """The AI moderation's verdict on one chat message (and what was done about it)."""
+
+    TYPE: ClassVar[str] = "moderation.verdict"
+
+    room_arn: str
+    channel_id: str
+    message_id: str
+    user_id: str
+    action: Literal["allow", "delete", "delete_and_disconnect"]
+    categories: list[str]
+    top_score: float = Field(ge=0, le=1)
+    acted: bool = Field(description="False when IVS Chat could not be told (retried)")
 
 
 class VodRenditionOutput(BaseModel):
@@ -280,6 +298,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ChatMessagePosted,
         AudienceSample,
         StreamMarker,
+        ChatModerated,
         VodJobChanged,
         VodReady,
         UploadReceived,

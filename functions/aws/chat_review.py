@@ -92,6 +92,7 @@ def _publish(request: ReviewRequest, text: str, channel_id: str | None, at: date
         message_id=request.MessageId,
         user_id=request.Sender.UserId,
         text=text,
+        room_arn=request.RoomArn,
     )
     # Not awaited: the answer must not wait for Pub/Sub. The publisher's own thread sends
     # it (a failure is logged by the callback; the AI moderation then misses one message).

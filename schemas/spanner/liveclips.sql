@@ -191,3 +191,43 @@ CREATE TABLE Plays (
   Kind STRING(8) NOT NULL,
   CountedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (TitleId, SessionId);
+
+-- The AI moderation's verdict on every chat message it judged (allowed ones too: the
+-- audit trail says what was seen, not only what was removed). Action: allow | delete |
+-- delete_and_disconnect. ReviewState: NONE (not flagged), OPEN (flagged, a moderator has not
+-- looked), UPHELD / OVERTURNED (a moderator decided), APPEALED (the author disagrees).
+CREATE TABLE ChatVerdicts (
+  RoomId STRING(64) NOT NULL,
+  MessageId STRING(128) NOT NULL,
+  RoomArn STRING(256) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  UserId STRING(128) NOT NULL,
+  Text STRING(MAX) NOT NULL,
+  SentAt TIMESTAMP NOT NULL,
+  Flagged BOOL NOT NULL,
+  Categories ARRAY<STRING(64)> NOT NULL,
+  TopScore FLOAT64 NOT NULL,
+  Action STRING(24) NOT NULL,
+  Reason STRING(MAX) NOT NULL,
+  Model STRING(64) NOT NULL,
+  ReviewState STRING(16) NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (RoomId, MessageId);
+
+-- The moderator queue: flagged and appealed verdicts, oldest first within a state.
+CREATE INDEX ChatVerdictsByState ON ChatVerdicts (ReviewState, CreatedAt);
+
+-- Append-only history of each verdict: the AI's, moderators' decisions, authors' appeals.
+-- Kind: ai | decision | appeal. Actor: the model, a moderator or the author.
+CREATE TABLE ModerationEvents (
+  RoomId STRING(64) NOT NULL,
+  MessageId STRING(128) NOT NULL,
+  EventId STRING(36) NOT NULL,
+  Kind STRING(16) NOT NULL,
+  Actor STRING(128) NOT NULL,
+  Outcome STRING(24) NOT NULL,
+  Note STRING(MAX),
+  OccurredAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (RoomId, MessageId, EventId),
+  INTERLEAVE IN PARENT ChatVerdicts ON DELETE CASCADE;
