@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # Long clips are encoded in chunks of about this length in parallel (on workers with 4+
     # CPUs: clip_workers.render.MIN_CPUS_FOR_CHUNKS); 0 disables it.
     render_chunk_s: float = 10.0
+    # Worker URLs that encode a long clip's chunks on other instances (in the cloud: the
+    # clip worker service itself, run with concurrency 1); empty: chunks stay here.
+    render_fan_out_urls: list[str] = Field(default_factory=list)
+    render_fan_out_min_s: float = 20.0
     # Instant clips point at the recording's segments with signed URLs this long-lived.
     instant_clip_ttl_s: int = 24 * 3600
     signed_url_ttl_s: int = 3600

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import tempfile
+from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from adapters import pubsub
+from adapters import pubsub, s3
+from clip_workers.pieces import PieceRequest
 from clip_workers.render import render
 from domain.hls import NotYetAvailable
+from media.render import encode_piece
 from schemas.aws_events import describe_validation_error
 from schemas.events import RenderClipTask
 
@@ -48,6 +52,24 @@ async def render_task(request: Request) -> JSONResponse:
     except NotYetAvailable as pending:
         return JSONResponse({"status": "retry", "reason": str(pending)}, status_code=503)
     return JSONResponse({"status": outcome.status, "clip_id": outcome.clip_id, "key": outcome.key})
+
+
+@app.post("/pieces/encode")
+async def encode_piece_task(request: Request) -> Response:
+    """One chunk of another instance's render (clip_workers/pieces.py): the MPEG-TS back."""
+    try:
+        piece = PieceRequest.model_validate_json(await request.body())
+    except ValidationError as error:
+        return JSONResponse({"detail": describe_validation_error(error)}, status_code=422)
+    data = await run_in_threadpool(_encode_piece, piece)
+    return Response(data, media_type="video/MP2T")
+
+
+def _encode_piece(piece: PieceRequest) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="piece-") as scratch:
+        source = Path(scratch) / "source.mp4"
+        source.write_bytes(s3.read_bytes(piece.bucket, piece.source_key))
+        return encode_piece(source, piece.job(), Path(scratch) / "piece.ts").read_bytes()
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from typing import Literal
 from adapters import pubsub, s3, spanner_clips
 from adapters.clip_sources import fetch, fetch_tracking_copy, source_for
 from adapters.config import settings
+from clip_workers.pieces import RemotePieces
 from domain.clip_presets import FEED_PRESET, preset
 from domain.hls import HLS_MEDIA_TYPE, plan_clip
 from media.render import RenderedClip, RenderOptions, render_clip
@@ -53,20 +54,25 @@ def render(task: RenderClipTask) -> RenderOutcome:
         clips.publish_instant(highlight, source, playlist)
 
     chosen = preset(task.preset)
+    options, fan_out = _options(clip, plan.duration_s)
     with tempfile.TemporaryDirectory(prefix="clip-") as scratch:
         fetched = fetch(source, plan, Path(scratch))
         tracking = fetch_tracking_copy(
             source, chosen, highlight.clip_start_s, highlight.clip_end_s, Path(scratch)
         )
-        rendered = render_clip(
-            fetched,
-            start_s=plan.seek_s,
-            end_s=plan.seek_s + plan.duration_s,
-            chosen=chosen,
-            out_dir=Path(scratch) / "out",
-            options=RenderOptions(chunk_s=_chunk_s()),
-            tracking=tracking,
-        )
+        try:
+            rendered = render_clip(
+                fetched,
+                start_s=plan.seek_s,
+                end_s=plan.seek_s + plan.duration_s,
+                chosen=chosen,
+                out_dir=Path(scratch) / "out",
+                options=options,
+                tracking=tracking,
+            )
+        finally:
+            if fan_out is not None:
+                fan_out.cleanup()
         outputs = _upload(rendered, clips.clip_prefix(highlight, clip))
     published_at, rendered_at = spanner_clips.publish_rendered(
         highlight.recording_id, clip, outputs
@@ -91,12 +97,22 @@ def render(task: RenderClipTask) -> RenderOutcome:
     return RenderOutcome("published", clip, outputs.mp4_key)
 
 
-def _chunk_s() -> float | None:
-    """Parallel chunks only pay where x264 cannot already use every core: on 2 vCPU they
-    measured no faster than one encode (docs/benchmarks.md)."""
+def _options(clip_id: str, duration_s: float) -> tuple[RenderOptions, RemotePieces | None]:
+    """Chunks go to other instances for long clips when fan-out is configured; else they
+    are encoded here, and only where x264 cannot already use every core: on 2 vCPU local
+    chunks measured no faster than one encode (docs/benchmarks.md)."""
+    config = settings()
+    chunk_s = config.render_chunk_s or None
+    if config.render_fan_out_urls and chunk_s and duration_s >= config.render_fan_out_min_s:
+        fan_out = RemotePieces(
+            config.render_fan_out_urls,
+            bucket=config.media_bucket,
+            scratch_prefix=f"scratch/{clip_id}/",
+        )
+        return RenderOptions(chunk_s=chunk_s, encoder=fan_out), fan_out
     if (os.cpu_count() or 1) < MIN_CPUS_FOR_CHUNKS:
-        return None
-    return settings().render_chunk_s or None
+        chunk_s = None
+    return RenderOptions(chunk_s=chunk_s), None
 
 
 def _upload(rendered: RenderedClip, prefix: str) -> spanner_clips.RenderedOutputs:

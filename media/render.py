@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,10 +39,29 @@ SPRITE_COLUMNS = 10
 
 
 @dataclass(frozen=True)
+class PieceJob:
+    """Everything an encode of one piece needs besides the source: plain values, so that
+    another instance can do it (clip_workers/pieces.py)."""
+
+    start_s: float
+    end_s: float
+    clip_start_s: float
+    frame_s: float
+    anchor_s: float  # the source's first keyframe: frame counts are taken from it
+    picture: str | None  # crop + scale filter, a function of clip time
+
+
+# (indexed source, job, target .ts) -> target: where encode pieces of a chunked cut go.
+PieceEncoder = Callable[[Path, PieceJob, Path], Path]
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     chunk_s: float | None = 10.0  # None: never split an encode
     workers: int = os.cpu_count() or 1
     outputs: bool = True  # HLS, poster, sprite: off for quick renders (benchmarks)
+    # Encodes the chunks elsewhere (other Cloud Run instances) instead of in this pool.
+    encoder: PieceEncoder | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +148,7 @@ def _render(
             end_s,
             frame_s=info.frame_s,
             copy_allowed=info.copyable_as(width, height),
-            chunk_s=options.chunk_s if options.workers > 1 else None,
+            chunk_s=options.chunk_s if options.workers > 1 or options.encoder else None,
         )
         layout = _sprite_layout(end_s - start_s, width, height)
         # A single encode decodes every frame of the clip anyway: it draws poster and
@@ -146,20 +166,22 @@ def _render(
             samples=subject.result() if subject else None,
             duration_s=end_s - start_s,
         )
-        pieces = [
-            pool.submit(
-                _video_piece,
-                source,
-                piece,
-                target=work / f"piece-{index:03d}.ts",
-                clip_start_s=start_s,
-                info=info,
-                picture=picture,
-                drawn=drawn,
-            )
-            for index, piece in enumerate(cut.pieces)
-        ]
-        video_files = [p.result() for p in pieces]
+        jobs = [
+            PieceJob(piece.start_s, piece.end_s, start_s, info.frame_s,
+                     info.keyframes[0] if info.keyframes else 0.0, picture)
+            for piece in cut.pieces
+        ]  # fmt: skip
+        remote = options.encoder if options.encoder and cut.mode == "chunked" else None
+        # Remote encodes only wait on the network: one thread each, beside the pool.
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as waiting:
+            pieces = [
+                waiting.submit(remote, source, job, work / f"piece-{index:03d}.ts")
+                if remote and not piece.copy
+                else pool.submit(_video_piece, source, piece, job,
+                                 target=work / f"piece-{index:03d}.ts", drawn=drawn)
+                for index, (piece, job) in enumerate(zip(cut.pieces, jobs, strict=True))
+            ]  # fmt: skip
+            video_files = [p.result() for p in pieces]
         audio_file, loudness_mode, measured = audio.result() if audio else (None, "none", None)
 
     mp4 = out_dir / "clip.mp4"
@@ -212,27 +234,26 @@ def _picture_filter(
 
 
 def _video_piece(
-    source: Path,
-    piece: Piece,
-    *,
-    target: Path,
-    clip_start_s: float,
-    info: SourceInfo,
-    picture: str | None,
-    drawn: _Artwork | None,
+    source: Path, piece: Piece, job: PieceJob, *, target: Path, drawn: _Artwork | None
 ) -> Path:
     if piece.copy:
-        _copy_gops(source, piece, target, info.frame_s)
+        _copy_gops(source, piece, target, job.frame_s)
         return target
+    return encode_piece(source, job, target, drawn=drawn)
+
+
+def encode_piece(
+    source: Path, job: PieceJob, target: Path, *, drawn: _Artwork | None = None
+) -> Path:
+    """Encode one piece of the clip into MPEG-TS, on the clip's keyframe grid."""
     # A frame count, not a duration: -t rounds at the joins and can keep a frame twice.
-    anchor = info.keyframes[0] if info.keyframes else 0.0
-    frames = frames_between(piece.start_s, piece.end_s, anchor_s=anchor, frame_s=info.frame_s)
+    frames = frames_between(job.start_s, job.end_s, anchor_s=job.anchor_s, frame_s=job.frame_s)
     # Every piece starts its own clock at 0 so that the pieces join without gaps; the crop
     # path is a function of clip time, so it sees the piece's offset in the clip.
-    offset = piece.start_s - clip_start_s
+    offset = job.start_s - job.clip_start_s
     chain = "setpts=PTS-STARTPTS"
-    if picture is not None:
-        chain = f"setpts=PTS-STARTPTS+{offset:.6f}/TB,{picture},setpts=PTS-STARTPTS"
+    if job.picture is not None:
+        chain = f"setpts=PTS-STARTPTS+{offset:.6f}/TB,{job.picture},setpts=PTS-STARTPTS"
     # trim ends every branch of the graph at the piece's last frame, not just the encode.
     # The pixel format is fixed before any split: left open, ffmpeg negotiates the JPEG
     # branch's full-range format up the chain and converts every frame back for x264.
@@ -241,7 +262,7 @@ def _video_piece(
     if drawn is None:
         graph += "[clip]"
     else:
-        start_s, window_s = artwork.poster_window(frames * info.frame_s)
+        start_s, window_s = artwork.poster_window(frames * job.frame_s)
         graph += (
             ",split=3[clip][tiles][candidates];"
             f"[tiles]{artwork.sprite_filter(drawn.layout)}[sprite];"
@@ -257,7 +278,7 @@ def _video_piece(
     keyframes = f"expr:gte(t,n_forced*{KEYFRAME_S}-{offset % KEYFRAME_S:.6f})"
     run_ffmpeg(
         [
-            "-ss", f"{piece.start_s:.6f}", "-i", str(source), "-filter_complex", graph,
+            "-ss", f"{job.start_s:.6f}", "-i", str(source), "-filter_complex", graph,
             "-map", "[clip]", "-frames:v", str(frames), "-fps_mode", "passthrough",
             *X264, "-force_key_frames", keyframes, "-an", "-f", "mpegts", str(target),
             *artwork_outputs,
