@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from functools import lru_cache
 
@@ -46,6 +46,15 @@ def dead_letter(
     tagged["dead_letter_reason"] = reason[:_MAX_ATTRIBUTE]
     tagged["dead_letter_source"] = source
     return _send(DEAD_LETTER_TOPIC, original, tagged, "")
+
+
+def publish_many(topic: str, messages: Sequence[tuple[bytes, Mapping[str, str]]]) -> list[str]:
+    """Publish a batch concurrently and wait for every server ack (one round trip's worth
+    of latency, not one per message); raises if any failed."""
+    path = topic_path(topic)
+    client = _publisher()
+    futures = [client.publish(path, data, **attributes) for data, attributes in messages]
+    return [str(f.result(timeout=30)) for f in futures]
 
 
 def publish_nowait(topic: str, event: DomainEvent, *, ordering_key: str = "") -> None:

@@ -115,3 +115,27 @@ def seed_plays(title_id: str, counted: int) -> int:
     pipe.get(f"viewing:plays:{title_id}")
     _, plays = pipe.execute()
     return int(plays)
+
+
+# A live viewer is a playback session heard from within this long (heartbeats are ~10 s).
+LIVE_VIEWER_TTL_S = 30
+
+
+def live_viewers_seen(seen: list[tuple[str, str, float]], left: list[tuple[str, str]]) -> None:
+    """Sessions (stream, session, at) heard from, and (stream, session) that left."""
+    pipe = client().pipeline(transaction=False)
+    for stream_id, session_id, at in seen:
+        pipe.zadd(f"live:viewers:{stream_id}", {session_id: at})
+        pipe.expire(f"live:viewers:{stream_id}", 3600)
+    for stream_id, session_id in left:
+        pipe.zrem(f"live:viewers:{stream_id}", session_id)
+    pipe.execute()
+
+
+def live_viewers(stream_id: str, now: float) -> int:
+    key = f"live:viewers:{stream_id}"
+    pipe = client().pipeline(transaction=False)
+    pipe.zremrangebyscore(key, "-inf", now - LIVE_VIEWER_TTL_S)
+    pipe.zcard(key)
+    _, count = pipe.execute()
+    return int(count)

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Query, Request
 
 from adapters import redis_store, s3, spanner_clips
 from api.clip_media import router as clip_media_router
+from api.events import router as events_router
 from api.highlights import router as highlights_router
 from api.models import FeedClip, FeedPage
 from api.moderation import router as moderation_router
@@ -26,6 +27,7 @@ app.include_router(clip_media_router)
 app.include_router(viewing_router)
 app.include_router(vod_router)
 app.include_router(moderation_router)
+app.include_router(events_router)
 
 
 @app.get("/healthz")

@@ -191,3 +191,19 @@ class HostPromptsView(BaseModel):
     prompts: list[str]
     note: str = Field(description="Why the fallback was used, or when the next may come")
     at: AwareDatetime
+
+
+class RejectedEvent(BaseModel):
+    index: int = Field(description="Position in the batch")
+    event_id: str | None
+    reason: str
+
+
+class EventsAccepted(BaseModel):
+    accepted: int
+    rejected: list[RejectedEvent]
+
+
+class ViewersNow(BaseModel):
+    stream_id: str
+    viewers: int = Field(description="Playback sessions heard from in the last 30 s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.analytics import analytics_app
 from cli.clip import clip_app
 from cli.demo import demo
 from cli.highlights import highlights_app
@@ -15,6 +16,7 @@ app = typer.Typer(help="liveclips backend tools.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 app.add_typer(highlights_app, name="highlights")
 app.add_typer(clip_app, name="clip")
+app.add_typer(analytics_app, name="analytics")
 app.command()(demo)
 app.command()(studio)
 app.command()(upload)

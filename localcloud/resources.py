@@ -51,6 +51,7 @@ TOPICS: tuple[str, ...] = (
     "vod-assets",
     "uploads",
     "moderation-verdicts",
+    "player-events",
     DEAD_LETTER_TOPIC,
 )
 
@@ -80,6 +81,8 @@ PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     PullSubscription("dead-letter-audit", DEAD_LETTER_TOPIC),
     # Pulled in batches by the moderation worker: one OpenAI request per batch.
     PullSubscription("moderate-chat", "chat-messages"),
+    # The engagement Beam job's streaming source (pipelines/engagement).
+    PullSubscription("engagement", "player-events"),
 )
 
 TASK_QUEUES: tuple[str, ...] = ("render-clips", "vod-jobs")
@@ -90,12 +93,14 @@ BUCKETS: tuple[str, ...] = ("liveclips-recordings", "liveclips-media", "liveclip
 DYNAMODB_TABLES: tuple[str, ...] = ("liveclips-idempotency",)
 
 SPANNER_INSTANCE = "liveclips"
+_DDL = Path(__file__).resolve().parent.parent / "schemas" / "spanner"
 SPANNER_DATABASES: dict[str, Path] = {
-    "liveclips": Path(__file__).resolve().parent.parent / "schemas" / "spanner" / "liveclips.sql",
+    "liveclips": _DDL / "liveclips.sql",
+    "analytics": _DDL / "analytics.sql",
 }
 
 # Databases listed here are created in the PostgreSQL dialect (their DDL file is PG DDL).
-SPANNER_POSTGRESQL_DATABASES: frozenset[str] = frozenset()
+SPANNER_POSTGRESQL_DATABASES: frozenset[str] = frozenset({"analytics"})
 
 # Started by `liveclips local up` after the emulators, in this order.
 SERVICES: tuple[AppService, ...] = (

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from schemas.aws_events import AwsEvent
 from schemas.events import json_schemas
 from schemas.ivs_recording import IvsRecordingMetadata
+from schemas.player import PublishedPlayerEvent
 
 OUT = Path(__file__).resolve().parent / "json"
 
@@ -25,6 +26,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
     schemas = json_schemas()
     schemas["aws.eventbridge_event.json"] = TypeAdapter(AwsEvent).json_schema(by_alias=True)
     schemas["aws.ivs_recording_metadata.json"] = IvsRecordingMetadata.model_json_schema()
+    schemas["player.event.json"] = PublishedPlayerEvent.model_json_schema()
     return schemas
 
 

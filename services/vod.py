@@ -42,7 +42,7 @@ def start_for_recording(event: RecordingStateChanged) -> VodTitle:
     recording's best rendition becomes the job's input."""
     layout = ivs_recordings.hls_layout(event.bucket, event.key_prefix)
     top = max(layout.renditions, key=lambda r: r.resolution_height or 0)
-    started = event.occurred_at.astimezone(UTC) - _duration(event.duration_ms)
+    started = event.occurred_at.astimezone(UTC) - timedelta(milliseconds=event.duration_ms or 0)
     title = spanner_vod.create(
         VodTitle(
             title_id=title_id_for_recording(event.recording_id),
@@ -61,10 +61,6 @@ def start_for_recording(event: RecordingStateChanged) -> VodTitle:
     )
     start(title)
     return title
-
-
-def _duration(ms: int | None) -> timedelta:
-    return timedelta(milliseconds=ms or 0)
 
 
 def start(title: VodTitle) -> None:
@@ -87,7 +83,9 @@ def submit(task: SubmitVodJobTask) -> str:
     if title.state in FINAL_STATES or spanner_vod.submitted(title.title_id, task.attempt):
         return "already_submitted"
     if not title.source_width or not title.source_height:
-        raise InvalidMessage(f"title {title.title_id}: source size unknown, cannot build a ladder")
+        reason = f"title {title.title_id}: source size unknown, cannot build a ladder"
+        spanner_vod.fail(title.title_id, reason)
+        raise InvalidMessage(reason)
     config = settings()
     spec = VodJobSpec(
         title_id=title.title_id,

@@ -1,0 +1,76 @@
+"""Player events from the mobile app: a batch in, each event checked on its own, the good
+ones published for the engagement job, live concurrency kept in Redis at once."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import ValidationError
+
+from adapters import pubsub, redis_store
+from api.identity import current_user
+from api.models import EventsAccepted, RejectedEvent, ViewersNow
+from schemas.aws_events import describe_validation_error
+from schemas.events import utc_rfc3339
+from schemas.player import PlayerEvent, PlayerEventBatch, PublishedPlayerEvent
+
+router = APIRouter(prefix="/v1", tags=["player events"])
+PLAYER_EVENTS_TOPIC = "player-events"
+SCHEMA_VERSION = "1"
+_WATCHING = frozenset({"heartbeat", "live_join", "play_start"})
+User = Annotated[str, Depends(current_user)]
+
+
+@router.post("/events", response_model=EventsAccepted, status_code=202)
+def ingest(batch: PlayerEventBatch, user: User) -> EventsAccepted:
+    """Up to 100 events; a bad one is answered by index (and kept in dead-letter with the
+    reason) without costing the others."""
+    accepted: list[PublishedPlayerEvent] = []
+    rejected: list[RejectedEvent] = []
+    for index, raw in enumerate(batch.events):
+        try:
+            # The body may not name a user: extra="forbid" refuses a spoofed user_id.
+            checked = PlayerEvent.model_validate(raw)
+            accepted.append(PublishedPlayerEvent(**checked.model_dump(), user_id=user))
+        except ValidationError as error:
+            reason = describe_validation_error(error)
+            rejected.append(RejectedEvent(index=index, event_id=_id_of(raw), reason=reason))
+            pubsub.dead_letter(json.dumps(raw, default=str).encode(), reason=reason,
+                               source="ingest_events", attributes={"user_id": user})  # fmt: skip
+    pubsub.publish_many(PLAYER_EVENTS_TOPIC, [_message(e) for e in accepted])
+    _track_live(accepted)
+    return EventsAccepted(accepted=len(accepted), rejected=rejected)
+
+
+@router.get("/streams/{stream_id}/viewers", response_model=ViewersNow)
+def viewers_now(stream_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]) -> ViewersNow:
+    return ViewersNow(stream_id=stream_id, viewers=redis_store.live_viewers(stream_id, time.time()))
+
+
+def _message(event: PublishedPlayerEvent) -> tuple[bytes, dict[str, str]]:
+    at = utc_rfc3339(event.occurred_at)
+    attributes = {
+        "type": f"player.{event.kind}",
+        "event_id": event.event_id,
+        "schema_version": SCHEMA_VERSION,
+        "occurred_at": at,
+        "event_time": at,  # the engagement job's timestamp attribute
+    }
+    return event.model_dump_json(exclude_none=True).encode(), attributes
+
+
+def _track_live(events: list[PublishedPlayerEvent]) -> None:
+    live = [e for e in events if e.stream_id]
+    seen = [(e.stream_id, e.session_id, e.occurred_at.timestamp()) for e in live
+            if e.kind in _WATCHING and e.stream_id]  # fmt: skip
+    left = [(e.stream_id, e.session_id) for e in live if e.kind == "live_leave" and e.stream_id]
+    if seen or left:
+        redis_store.live_viewers_seen(seen, left)
+
+
+def _id_of(raw: dict[str, object]) -> str | None:
+    value = raw.get("event_id")
+    return value if isinstance(value, str) else None

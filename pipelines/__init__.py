@@ -1,0 +1,1 @@
+"""Analytics jobs (Apache Beam)."""
