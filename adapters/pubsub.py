@@ -42,10 +42,7 @@ def dead_letter(
     attributes: Mapping[str, str] | None = None,
 ) -> str:
     """Keep bytes that can never be processed, with the reason, for a person to look at."""
-    tagged = dict(attributes or {})
-    tagged["dead_letter_reason"] = reason[:_MAX_ATTRIBUTE]
-    tagged["dead_letter_source"] = source
-    return _send(DEAD_LETTER_TOPIC, original, tagged, "")
+    return _send(DEAD_LETTER_TOPIC, original, _tagged(reason, source, attributes), "")
 
 
 def publish_many(topic: str, messages: Sequence[tuple[bytes, Mapping[str, str]]]) -> list[str]:
@@ -65,8 +62,15 @@ def publish_nowait(topic: str, event: DomainEvent, *, ordering_key: str = "") ->
 
 
 def dead_letter_nowait(original: bytes, *, reason: str, source: str) -> None:
-    tagged = {"dead_letter_reason": reason[:_MAX_ATTRIBUTE], "dead_letter_source": source}
-    _send_nowait(DEAD_LETTER_TOPIC, original, tagged, "")
+    _send_nowait(DEAD_LETTER_TOPIC, original, _tagged(reason, source, None), "")
+
+
+def _tagged(reason: str, source: str, attributes: Mapping[str, str] | None) -> dict[str, str]:
+    return {
+        **(attributes or {}),
+        "dead_letter_reason": reason[:_MAX_ATTRIBUTE],
+        "dead_letter_source": source,
+    }
 
 
 def _send_nowait(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> None:

@@ -31,6 +31,11 @@ def _one(txn: Transaction, sql: str, **params: Any) -> list[Any] | None:
     return rows[0] if rows else None
 
 
+def column_name(field_name: str) -> str:
+    """A dataclass field's Spanner column: started_at -> StartedAt."""
+    return "".join(part.capitalize() for part in field_name.split("_"))
+
+
 def _types(params: dict[str, Any]) -> dict[str, Any]:
     mapping = {str: spanner.param_types.STRING, float: spanner.param_types.FLOAT64}
     return {k: mapping[type(v)] for k, v in params.items()}

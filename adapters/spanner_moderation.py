@@ -12,7 +12,7 @@ from typing import Any
 from google.cloud import spanner
 from google.cloud.spanner_v1.transaction import Transaction
 
-from adapters.spanner import COMMIT_TS, database
+from adapters.spanner import COMMIT_TS, column_name, database
 from domain import moderation_queue
 from domain.ids import stable_id
 from domain.moderation_queue import Outcome, ReviewState
@@ -46,7 +46,7 @@ class QueuedVerdict:
     created_at: datetime
 
 
-_COLUMNS = tuple("".join(p.capitalize() for p in f.name.split("_")) for f in fields(StoredVerdict))
+_COLUMNS = tuple(column_name(f.name) for f in fields(StoredVerdict))
 _EVENT_COLUMNS = (
     "RoomId",
     "MessageId",

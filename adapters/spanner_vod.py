@@ -11,7 +11,7 @@ from typing import Any, Literal
 from google.cloud import spanner
 from google.cloud.spanner_v1.transaction import Transaction
 
-from adapters.spanner import COMMIT_TS, _one, database
+from adapters.spanner import COMMIT_TS, _one, column_name, database
 
 VodState = Literal["UPLOADING", "PENDING", "TRANSCODING", "RETRYING", "READY", "FAILED"]
 FINAL_STATES: frozenset[str] = frozenset({"READY", "FAILED"})
@@ -50,11 +50,7 @@ class VodRendition:
     duration_ms: int
 
 
-def _column(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-_COLUMNS = tuple(_column(f.name) for f in fields(VodTitle))
+_COLUMNS = tuple(column_name(f.name) for f in fields(VodTitle))
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM VodAssets WHERE TitleId = @id"  # noqa: S608
 _INT = spanner.param_types.INT64
 _STR = spanner.param_types.STRING
@@ -77,7 +73,7 @@ def create(title: VodTitle) -> VodTitle:
         existing = _read(txn, title.title_id)
         if existing is not None:
             return existing
-        values = {_column(f.name): getattr(title, f.name) for f in fields(VodTitle)}
+        values = {column_name(f.name): getattr(title, f.name) for f in fields(VodTitle)}
         values.pop("ReadyAt")
         txn.insert(
             "VodAssets",
@@ -116,14 +112,7 @@ def _update(title_id: str, **columns: Any) -> None:
 
 def submitted(title_id: str, attempt: int) -> bool:
     with database().snapshot() as snapshot:
-        rows = list(
-            snapshot.execute_sql(
-                "SELECT 1 FROM VodJobs WHERE TitleId = @id AND Attempt = @attempt",
-                params={"id": title_id, "attempt": attempt},
-                param_types={"id": _STR, "attempt": _INT},
-            )
-        )
-    return bool(rows)
+        return _job_status(snapshot, title_id, attempt) is not None
 
 
 def record_submission(title_id: str, attempt: int, job_id: str) -> None:
@@ -144,7 +133,7 @@ def record_submission(title_id: str, attempt: int, job_id: str) -> None:
     database().run_in_transaction(work)
 
 
-def _job_status(txn: Transaction, title_id: str, attempt: int) -> str | None:
+def _job_status(txn: Any, title_id: str, attempt: int) -> str | None:
     rows = list(
         txn.execute_sql(
             "SELECT Status FROM VodJobs WHERE TitleId = @id AND Attempt = @attempt",

@@ -22,14 +22,14 @@ router = APIRouter(prefix="/v1/clips", tags=["clips"])
 @router.get("/{recording_id}/{clip_id}/hls.m3u8", response_class=Response)
 def clip_hls(recording_id: str, clip_id: str) -> Response:
     bucket, key = _object(recording_id, clip_id, "HlsKey")
-    text = rewrite_uris(s3.read_bytes(bucket, key).decode(), _signer(bucket, key))
+    text = rewrite_uris(s3.read_bytes(bucket, key).decode(), signer_beside(bucket, key))
     return Response(text, media_type=HLS_MEDIA_TYPE)
 
 
 @router.get("/{recording_id}/{clip_id}/thumbnails.vtt", response_class=Response)
 def clip_thumbnails(recording_id: str, clip_id: str) -> Response:
     bucket, key = _object(recording_id, clip_id, "ThumbnailsKey")
-    text = rewrite_sprite_uris(s3.read_bytes(bucket, key).decode(), _signer(bucket, key))
+    text = rewrite_sprite_uris(s3.read_bytes(bucket, key).decode(), signer_beside(bucket, key))
     return Response(text, media_type="text/vtt")
 
 
@@ -42,6 +42,7 @@ def _object(recording_id: str, clip_id: str, column: str) -> tuple[str, str]:
     return str(row["Bucket"]), str(row[column])
 
 
-def _signer(bucket: str, key: str) -> Callable[[str], str]:
+def signer_beside(bucket: str, key: str) -> Callable[[str], str]:
+    """Signs a URI relative to the object at `key`, as a playlist or track names it."""
     folder = key.rsplit("/", 1)[0]
     return lambda uri: s3.signed_url(bucket, f"{folder}/{uri}")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 from adapters import s3, spanner_vod
 from adapters.config import settings
 from adapters.spanner_vod import VodTitle
+from api.clip_media import signer_beside
 from api.models import ID_PATTERN, UploadRequest, UploadTicketView, VodRenditionView, VodTitleView
 from domain.hls import HLS_MEDIA_TYPE, rewrite_uris
 from services import uploads
@@ -88,11 +89,7 @@ def rendition_playlist(title_id: TitleId, rendition: Rendition) -> Response:
     )  # fmt: skip
     if key is None or title.bucket is None:
         raise HTTPException(404, {"code": "rendition_not_found", "message": rendition})
-    bucket, folder = title.bucket, posixpath.dirname(key)
-    text = rewrite_uris(
-        s3.read_bytes(bucket, key).decode(),
-        lambda uri: s3.signed_url(bucket, posixpath.join(folder, uri)),
-    )
+    text = rewrite_uris(s3.read_bytes(title.bucket, key).decode(), signer_beside(title.bucket, key))
     return Response(text, media_type=HLS_MEDIA_TYPE)
 
 

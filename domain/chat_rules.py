@@ -15,6 +15,8 @@ import regex
 from domain.chat_text import Word, letters, skeleton, visible, words
 
 MAX_LENGTH = 500  # IVS Chat's own limit on a message
+USER_LIMIT = 5  # messages per user per 10 s (adapters/chat_limits.USER_WINDOW_MS)
+ROOM_LIMIT = 200  # messages per room per second
 # Self-harm incitement is denied in every room (threats need context: the AI moderation
 # judges those); a room adds its own terms.
 BASELINE_DENIED: tuple[str, ...] = ("kill yourself", "kys", "kill urself")
@@ -59,8 +61,8 @@ class RoomPolicy:
     redacted: tuple[Term, ...] = field(default_factory=lambda: _terms(BASELINE_REDACTED))
     links: Literal["deny", "allow"] = "deny"
     allowed_domains: frozenset[str] = frozenset()
-    user_limit: int = 5  # messages per user per USER_WINDOW_S
-    room_limit: int = 200  # messages per room per ROOM_WINDOW_S
+    user_limit: int = USER_LIMIT
+    room_limit: int = ROOM_LIMIT
     max_caps_ratio: float = 0.8  # of letters, on messages with 16+ letters
     max_emojis: int = 12
     max_mentions: int = 5
@@ -74,8 +76,8 @@ class RoomPolicy:
         redacted: tuple[str, ...] = (),
         links: Literal["deny", "allow"] = "deny",
         allowed_domains: tuple[str, ...] = (),
-        user_limit: int = 5,
-        room_limit: int = 200,
+        user_limit: int = USER_LIMIT,
+        room_limit: int = ROOM_LIMIT,
     ) -> RoomPolicy:
         """A room's own terms come on top of the baseline, never instead of it."""
         return cls(

@@ -19,6 +19,7 @@ from typing import Any
 import botocore.session
 
 from localcloud.aws_wire import from_wire, problems
+from localcloud.http_json import reply_json
 
 _MODEL = botocore.session.get_session().get_service_model("ivschat")
 _OPERATIONS = {
@@ -63,14 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(200, {"id": request["id"]} if operation.name == "DeleteMessage" else {})
 
     def _reply(self, status: int, body: dict[str, Any], error_type: str | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if error_type:
-            self.send_header("x-amzn-ErrorType", error_type)
-        self.end_headers()
-        self.wfile.write(data)
+        reply_json(self, status, body, error_type=error_type)
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -32,6 +32,7 @@ from typing import Any
 import botocore.session
 
 from localcloud.aws_wire import from_wire, problems
+from localcloud.http_json import reply_json
 from localcloud.s3_transfer import download_input, upload_tree
 from media.ffmpeg import MediaError
 from media.vod import JobPlan, plan_job, transcode
@@ -262,19 +263,10 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(201, {"job": _wire_job(self.jobs.create(request))})
 
     def _error(self, status: int, kind: str, message: str) -> None:
-        self._reply(status, {"message": message}, {"x-amzn-ErrorType": kind})
+        reply_json(self, status, {"message": message}, error_type=kind)
 
-    def _reply(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        reply_json(self, status, body)
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug(format, *args)

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.chat_rules import ROOM_LIMIT, USER_LIMIT
+
 
 class ChatSender(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -48,5 +50,5 @@ class RoomRules(BaseModel):
     redacted: list[str] = Field(default_factory=list, description="Words masked with *")
     links: Literal["deny", "allow"] = "deny"
     allowed_domains: list[str] = Field(default_factory=list)
-    user_limit: int = Field(default=5, ge=1, description="Messages per user per 10 s")
-    room_limit: int = Field(default=200, ge=1, description="Messages per room per second")
+    user_limit: int = Field(default=USER_LIMIT, ge=1, description="Messages per user per 10 s")
+    room_limit: int = Field(default=ROOM_LIMIT, ge=1, description="Messages per room per second")

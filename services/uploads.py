@@ -24,6 +24,7 @@ from domain.highlight_engine.features import merge_features
 from domain.highlight_engine.offline import detect_show
 from domain.highlight_engine.types import ShowInputs
 from domain.vod_job import output_prefix
+from domain.vod_outputs import POSTER_AT_FRACTION
 from media.analysis import analyze_media
 from media.artwork import poster
 from media.ffmpeg import MediaError
@@ -33,7 +34,6 @@ from services import highlights, vod
 
 log = logging.getLogger("liveclips.uploads")
 UPLOAD_CONTENT_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm", "video/x-matroska"})
-POSTER_AT_FRACTION = 0.1
 
 
 @dataclass(frozen=True)

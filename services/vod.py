@@ -9,6 +9,7 @@ Each step is keyed by (title, attempt), so redelivered events and tasks repeat n
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 from botocore.exceptions import ClientError
@@ -129,16 +130,18 @@ def on_job_changed(event: VodJobChanged) -> None:
         log.info("title %s: attempt %d superseded", title.title_id, event.attempt)
         return
     if event.status == "COMPLETE":
-        try:
-            promoted = vod_check.validated(event, title)
-        except InvalidVodOutput as invalid:
-            _failed(event, f"outputs failed validation: {invalid}")
-            return
-        spanner_vod.promote(title.title_id, event.attempt, event.job_id, **promoted.columns())
+        if title.state != "READY":  # a redelivery finds it validated and promoted already
+            try:
+                promoted = vod_check.validated(event, title)
+            except InvalidVodOutput as invalid:
+                _failed(event, f"outputs failed validation: {invalid}")
+                return
+            spanner_vod.promote(title.title_id, event.attempt, event.job_id, **promoted.columns())
+            title = replace(title, bucket=promoted.bucket, master_key=promoted.master_key,
+                            duration_ms=promoted.duration_ms)  # fmt: skip
         # Published on every delivery (same event id): a crash between the commit and this
         # publish must not leave a READY title nobody hears about.
-        ready = _ready(event, title, promoted)
-        pubsub.publish(VOD_ASSETS_TOPIC, ready, ordering_key=title.title_id)
+        pubsub.publish(VOD_ASSETS_TOPIC, _ready(event, title), ordering_key=title.title_id)
         return
     _failed(event, f"job {event.status}: {event.error_code} {event.error_message or ''}".strip())
 
@@ -173,7 +176,8 @@ def _failed(event: VodJobChanged, error: str) -> None:
     )
 
 
-def _ready(event: VodJobChanged, title: VodTitle, promoted: vod_check.Promotion) -> VodReady:
+def _ready(event: VodJobChanged, title: VodTitle) -> VodReady:
+    assert title.bucket and title.master_key and title.duration_ms is not None  # noqa: S101
     return VodReady(
         event_id=stable_id("vod.ready", title.title_id),
         occurred_at=event.occurred_at,
@@ -181,7 +185,7 @@ def _ready(event: VodJobChanged, title: VodTitle, promoted: vod_check.Promotion)
         kind="upload" if title.kind == "upload" else "recording",
         channel_id=title.channel_id,
         recording_id=title.recording_id,
-        bucket=promoted.bucket,
-        master_key=promoted.master_key,
-        duration_ms=promoted.duration_ms,
+        bucket=title.bucket,
+        master_key=title.master_key,
+        duration_ms=title.duration_ms,
     )

@@ -73,13 +73,14 @@ def bridge(logger: Logger, translate: Translate) -> Handler:
         except (InvalidAwsEvent, NotForThisBridge, ValueError) as error:
             reason = str(error)
             logger.warning("rejected", extra={"reason": reason})
-            pubsub.dead_letter(_original_bytes(event), reason=reason, source=service)
+            pubsub.dead_letter(original_bytes(event), reason=reason, source=service)
             return {"status": "rejected", "reason": reason}
 
     return lambda_handler
 
 
-def _original_bytes(event: Any) -> bytes:
+def original_bytes(event: Any) -> bytes:
+    """The event as it came, for a dead-letter copy."""
     if isinstance(event, bytes):
         return event
     if isinstance(event, str):

@@ -11,7 +11,6 @@ configured fallback answer, never an exception.
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 from adapters import chat_limits, pubsub
 from adapters.config import settings
 from domain.chat_rules import RoomPolicy, review
+from functions.aws.bridge import original_bytes
 from schemas.aws_events import describe_validation_error
 from schemas.chat import ReviewRequest, ReviewResponse, RoomRules
 from schemas.events import ChatMessagePosted
@@ -103,13 +103,7 @@ def _fallback(event: Any, reason: str) -> dict[str, Any]:
     result = settings().chat_review_fallback
     logger.error("review request rejected", extra={"reason": reason, "answer": result})
     try:
-        pubsub.dead_letter_nowait(_bytes(event), reason=reason, source="chat_review")
+        pubsub.dead_letter_nowait(original_bytes(event), reason=reason, source="chat_review")
     except Exception as error:  # noqa: BLE001  # the answer matters more than the copy
         logger.error("dead-letter copy failed", extra={"error": repr(error)})
     return ReviewResponse(ReviewResult=result).model_dump(exclude_none=True)
-
-
-def _bytes(event: Any) -> bytes:
-    if isinstance(event, bytes):
-        return event
-    return (event if isinstance(event, str) else json.dumps(event, default=str)).encode()
