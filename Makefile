@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml requirements.lock
 demo: setup
 	$(BIN)/liveclips demo
 
-test: setup lint typecheck
+test: setup lint typecheck iac
 	$(BIN)/pytest -ra
 
 unit: setup
@@ -44,6 +44,25 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+# checkov in its own venv (its pins clash with requirements.lock) over the Terraform,
+# serverless.yml and the Dockerfile. Without a platform API key checkov knows no
+# severities, so any failed check fails the build; each skip is justified inline.
+IAC_VENV := .venv-iac
+IAC_STAMP := $(IAC_VENV)/.installed
+
+$(IAC_STAMP): requirements-iac.lock
+	test -x $(IAC_VENV)/bin/python || $(PYTHON) -m venv $(IAC_VENV)
+	$(IAC_VENV)/bin/python -m pip install -q --upgrade pip
+	$(IAC_VENV)/bin/python -m pip install -q -r requirements-iac.lock
+	touch $(IAC_STAMP)
+
+.PHONY: iac
+iac: $(IAC_STAMP)
+	$(IAC_VENV)/bin/checkov --quiet --compact --skip-download --framework terraform -d terraform
+	$(IAC_VENV)/bin/checkov --quiet --compact --skip-download --framework serverless dockerfile -f serverless.yml Dockerfile
+	@if command -v terraform >/dev/null; then terraform fmt -check -recursive terraform; \
+	else echo "terraform not installed: fmt check skipped"; fi
 
 schemas: setup
 	$(BIN)/python -m schemas.generate

@@ -91,6 +91,55 @@ class Settings(BaseSettings):
     ivschat_endpoint_url: str | None = Field(
         default=None, validation_alias="AWS_ENDPOINT_URL_IVSCHAT"
     )
+    # IVS (channels, stream keys, timed metadata): AWS unless set; locally the stand-in
+    # (localcloud/ivs_standin.py), which forwards channel calls to moto.
+    ivs_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_IVS")
+    # Auto-record to S3 for every channel created; unset: channels do not record.
+    ivs_recording_configuration_arn: str | None = None
+    # Private channels' playback tokens (docs/studio.md): the private half of the key
+    # pair imported into IVS, PEM (newlines may be written as \n); unset: no private
+    # channels. Locally made by `liveclips local up`.
+    ivs_playback_private_key: str | None = None
+    ivs_playback_token_ttl_s: int = 600
+    ivs_playback_allowed_origin: str = "*"
+    # The PostgreSQL-dialect database the engagement job writes (schemas/spanner/analytics.sql).
+    analytics_database: str = "analytics"
+
+    # Bearer tokens (api/auth.py): verified against the identity provider's JWKS; locally
+    # the dev issuer (localcloud/dev_issuer.py). Leeway absorbs clock skew between hosts.
+    jwt_jwks_url: str = "http://127.0.0.1:8090/.well-known/jwks.json"
+    jwt_issuer: str = "http://127.0.0.1:8090"
+    jwt_audience: str = "liveclips-api"
+    jwt_algorithms: list[str] = ["RS256", "ES256"]
+    jwt_leeway_s: int = 30
+    jwt_jwks_refetch_cooldown_s: float = 30.0
+    # Requests per second (sustained, burst) per signed-in user and per client address.
+    rate_user_per_s: float = 20.0
+    rate_user_burst: int = 60
+    rate_ip_per_s: float = 50.0
+    rate_ip_burst: int = 150
+    # Cloud Run's front end appends the client's address to X-Forwarded-For; elsewhere the
+    # header is the client's own word and is ignored.
+    trust_forwarded_for: bool = False
+    max_body_bytes: int = 256 * 1024
+
+    # Playback URLs of clips (adapters/playback_urls.py): CloudFront signed URLs when a
+    # domain is set (the distribution's origin is the media bucket; key pair in a trusted
+    # key group; the private key as PEM text, newlines may be written as \n), else S3
+    # presigned URLs (locally).
+    cloudfront_domain: str | None = None
+    cloudfront_key_id: str | None = None
+    cloudfront_private_key: str | None = None
+    # The feed (docs/feed.md): a ranked snapshot serves scrolling for this long, the hot
+    # one is re-ranked at least this often, a rendered page is reused this long (well under
+    # signed_url_ttl_s: its URLs are signed when it is rendered).
+    feed_snapshot_ttl_s: int = 3600
+    feed_hot_ttl_s: int = 600
+    feed_page_ttl_s: int = 120
+    feed_snapshot_size: int = 1000
+    feed_diversity_window: int = 4
+    # Off only to measure the uncached path (bench/feed.py): every first page re-ranks.
+    feed_cache: bool = True
 
 
 @lru_cache(maxsize=1)

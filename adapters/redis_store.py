@@ -1,27 +1,45 @@
-"""Redis: live detector state per recording, the hot feed cache, viewers' playback
-sessions and the hot play counters."""
+"""Redis: live detector state per recording, viewers' playback sessions, the hot play
+counters and live concurrency (the feed's own keys: adapters/feed_cache.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import redis
+import redis.asyncio
+from redis.client import Pipeline
 
 from adapters.config import settings
 from domain.highlight_engine.live import LiveSession
 from domain.playback import Session
 
-FEED_KEY = "feed:newest"
-FEED_MAX = 1000  # the hot cache holds the head of the feed; older pages come from Spanner
 _STATE_TTL_S = 24 * 3600
 
 
 @lru_cache(maxsize=1)
 def client() -> redis.Redis:
     return redis.Redis.from_url(settings().redis_url, decode_responses=True)
+
+
+# For async routes' hot paths: one client per event loop (its connections belong to the
+# loop), so a request that only needs Redis costs no worker thread.
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def async_client() -> redis.asyncio.Redis:
+    loop = asyncio.get_running_loop()
+    found = _async_clients.get(loop)
+    if found is None:
+        found = redis.asyncio.Redis.from_url(settings().redis_url, decode_responses=True)
+        _async_clients[loop] = found
+    return found
 
 
 def load_live_session(recording_id: str) -> LiveSession:
@@ -32,28 +50,6 @@ def load_live_session(recording_id: str) -> LiveSession:
 def save_live_session(recording_id: str, session: LiveSession) -> None:
     state = json.dumps(session.to_dict())
     client().set(f"highlights:live:{recording_id}", state, ex=_STATE_TTL_S)
-
-
-def feed_add(clip_id: str, published_ts: float, item: dict[str, Any], *, final: bool) -> None:
-    """Idempotent, and order-proof: a clip keeps the feed position of its first
-    publication, and a late instant event never replaces the rendered clip."""
-    pipe = client().pipeline(transaction=True)
-    if final:
-        pipe.hset("feed:items", clip_id, json.dumps(item))
-    else:
-        pipe.hsetnx("feed:items", clip_id, json.dumps(item))
-    pipe.zadd(FEED_KEY, {clip_id: published_ts}, nx=True)
-    pipe.zremrangebyrank(FEED_KEY, 0, -FEED_MAX - 1)
-    pipe.execute()
-
-
-def feed_page(limit: int, before_ts: float | None) -> list[dict[str, Any]]:
-    upper = f"({before_ts}" if before_ts is not None else "+inf"
-    ids = client().zrevrangebyscore(FEED_KEY, upper, "-inf", start=0, num=limit)
-    if not ids:
-        return []
-    items = client().hmget("feed:items", [str(i) for i in ids])
-    return [json.loads(item) for item in items if item]
 
 
 _SESSION_TTL_S = 6 * 3600  # a playback session silent this long is over
@@ -121,9 +117,16 @@ def seed_plays(title_id: str, counted: int) -> int:
 LIVE_VIEWER_TTL_S = 30
 
 
-def live_viewers_seen(seen: list[tuple[str, str, float]], left: list[tuple[str, str]]) -> None:
-    """Sessions (stream, session, at) heard from, and (stream, session) that left."""
+def live_viewers_seen(
+    seen: list[tuple[str, str, float]],
+    left: list[tuple[str, str]],
+    also: Callable[[Pipeline], None] | None = None,
+) -> None:
+    """Sessions (stream, session, at) heard from, and (stream, session) that left; `also`
+    queues more commands in the same round trip (clip engagement)."""
     pipe = client().pipeline(transaction=False)
+    if also is not None:
+        also(pipe)
     for stream_id, session_id, at in seen:
         pipe.zadd(f"live:viewers:{stream_id}", {session_id: at})
         pipe.expire(f"live:viewers:{stream_id}", 3600)

@@ -14,10 +14,14 @@ from typing import Any, Literal
 from google.cloud import spanner
 from google.cloud.spanner_v1.transaction import Transaction
 
+from adapters import feed_cache
 from adapters.spanner import COMMIT_TS, _one, database, ensure_recording
+from domain.clip_titles import clip_tags, clip_title
+from domain.programs import earliest_overlapping_start
 from schemas.events import HighlightDetected
 
 ClipState = Literal["RENDERING", "PUBLISHED"]
+_T = spanner.param_types
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def publish_instant(
 
 
 def _insert(txn: Transaction, highlight: HighlightDetected, clip: ClipRef, **columns: Any) -> None:
+    channel_name, program_title, program_tags = _context(txn, highlight)
+    evidence = highlight.evidence
     row = {
         "RecordingId": highlight.recording_id,
         "ClipId": clip.clip_id,
@@ -129,9 +135,38 @@ def _insert(txn: Transaction, highlight: HighlightDetected, clip: ClipRef, **col
         "EndS": highlight.clip_end_s,
         "MomentEndedAt": highlight.moment_ended_at,
         "CreatedAt": COMMIT_TS,
+        "Title": clip_title(
+            highlight.kind,
+            evidence,
+            channel_name=channel_name,
+            program_title=program_title,
+            at_s=highlight.moment_start_s,
+        ),
+        "Tags": clip_tags(highlight.kind, evidence, program_tags),
         **columns,
     }
     txn.insert("Clips", columns=tuple(row), values=[tuple(row.values())])
+
+
+def _context(
+    txn: Transaction, highlight: HighlightDetected
+) -> tuple[str | None, str | None, list[str]]:
+    """The channel's name and the program on air at the moment, when they are known."""
+    at, channel = highlight.moment_ended_at, highlight.channel_id
+    rows = list(
+        txn.execute_sql(
+            "SELECT ch.Name, p.Title, p.Tags FROM Channels AS ch"
+            " LEFT JOIN Programs@{FORCE_INDEX=ProgramsByStart} AS p ON p.ChannelId = ch.ChannelId"
+            " AND p.StartsAt > @earliest AND p.StartsAt <= @at AND p.EndsAt > @at"
+            " WHERE ch.ChannelId = @channel ORDER BY p.StartsAt DESC LIMIT 1",
+            params={"at": at, "earliest": earliest_overlapping_start(at), "channel": channel},
+            param_types={"at": _T.TIMESTAMP, "earliest": _T.TIMESTAMP, "channel": _T.STRING},
+        )
+    )
+    if not rows:
+        return None, None, []
+    row = rows[0]
+    return row[0], row[1], list(row[2] or [])
 
 
 def publish_rendered(
@@ -172,47 +207,8 @@ def publish_rendered(
     return first_visible, rendered_at
 
 
-_FEED_COLUMNS = {
-    "clip_id": "ClipId",
-    "recording_id": "RecordingId",
-    "channel_id": "ChannelId",
-    "stream_id": "StreamId",
-    "preset": "Preset",
-    "start_s": "StartS",
-    "end_s": "EndS",
-    "duration_s": "COALESCE(DurationS, EndS - StartS)",
-    "width": "Width",
-    "height": "Height",
-    "bucket": "Bucket",
-    "key": "COALESCE(ObjectKey, InstantKey)",
-    "hls_key": "HlsKey",
-    "poster_key": "PosterKey",
-    "thumbnails_key": "ThumbnailsKey",
-    "rendition": "IF(State = 'PUBLISHED', 'rendered', 'instant')",
-    "moment_ended_at": "MomentEndedAt",
-    "published_at": "PublishedAt",
-    "rendered_at": "RenderedAt",
-}
-
-
-def visible_clips(preset: str, limit: int) -> list[dict[str, Any]]:
-    """The newest visible clips of a preset, instant or rendered (the feed's fallback)."""
-    sql = (
-        f"SELECT {', '.join(_FEED_COLUMNS.values())} FROM Clips@{{FORCE_INDEX=ClipsByPublishedAt}}"  # noqa: S608
-        " WHERE Preset = @preset AND PublishedAt IS NOT NULL ORDER BY PublishedAt DESC"
-        " LIMIT @limit"
-    )
-    with database().snapshot() as snapshot:
-        rows = snapshot.execute_sql(
-            sql,
-            params={"preset": preset, "limit": limit},
-            param_types={"preset": spanner.param_types.STRING, "limit": spanner.param_types.INT64},
-        )
-        return [dict(zip(_FEED_COLUMNS, row, strict=True)) for row in rows]
-
-
 def clip_row(recording_id: str, clip_id: str) -> dict[str, Any] | None:
-    """Every column of one clip, for the worker's tests and the CLI."""
+    """Every column of one clip (hidden ones too), for the worker's tests and the CLI."""
     with database().snapshot() as snapshot:
         results = snapshot.execute_sql(
             "SELECT * FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
@@ -223,3 +219,50 @@ def clip_row(recording_id: str, clip_id: str) -> dict[str, Any] | None:
         if not rows:
             return None
         return dict(zip([field.name for field in results.fields], rows[0], strict=True))
+
+
+@dataclass(frozen=True)
+class HiddenClip:
+    clip_ids: list[str]  # the clip and the other presets of its highlight
+    hidden_at: datetime
+    reason: str
+
+
+def hide_clip(clip_id: str, reason: str) -> HiddenClip | None:
+    """Take a clip down, with every other preset of its highlight (the same moment), and
+    make the feed cache forget them. None for an unknown clip. Hiding again changes
+    nothing: the first HiddenAt and reason stay."""
+    now = datetime.now(UTC)
+
+    def work(txn: Transaction) -> HiddenClip | None:
+        found = _one(
+            txn,
+            "SELECT RecordingId, HighlightId FROM Clips@{FORCE_INDEX=ClipsById}"
+            " WHERE ClipId = @clip",
+            clip=clip_id,
+        )
+        if found is None:
+            return None
+        recording_id, highlight_id = found
+        siblings = list(
+            txn.execute_sql(
+                "SELECT ClipId, HiddenAt, HiddenReason FROM Clips"
+                " WHERE RecordingId = @rec AND HighlightId = @highlight",
+                params={"rec": recording_id, "highlight": highlight_id},
+                param_types={"rec": _T.STRING, "highlight": _T.STRING},
+            )
+        )
+        visible = [(recording_id, c, now, reason) for c, at, _ in siblings if at is None]
+        if visible:
+            txn.update(
+                "Clips",
+                columns=("RecordingId", "ClipId", "HiddenAt", "HiddenReason"),
+                values=visible,
+            )
+        first = next(((at, why) for c, at, why in siblings if c == clip_id and at), (now, reason))
+        return HiddenClip(clip_ids=[c for c, _, _ in siblings], hidden_at=first[0], reason=first[1])
+
+    hidden: HiddenClip | None = database().run_in_transaction(work)
+    if hidden is not None:
+        feed_cache.take_down(hidden.clip_ids)
+    return hidden

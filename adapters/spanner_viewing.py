@@ -104,13 +104,18 @@ JOIN VodAssets AS a ON a.TitleId = w.TitleId
 WHERE w.UserId = @user AND w.Kind = 'vod'
   AND a.State = 'READY' AND a.Bucket IS NOT NULL AND a.MasterKey IS NOT NULL
   AND w.PositionS > @min_position_s AND w.PositionS < @finished_fraction * {_DURATION}
-ORDER BY w.UpdatedAt DESC
+  AND (@after_at IS NULL OR w.UpdatedAt < @after_at
+       OR (w.UpdatedAt = @after_at AND w.TitleId > @after_title))
+ORDER BY w.UpdatedAt DESC, w.TitleId
 LIMIT @limit
 """  # noqa: S608 - the only interpolations are constants of this module
 
 
-def continue_watching(user_id: str, limit: int) -> list[ContinueWatching]:
-    """READY VOD titles the user is part-way through, most recently watched first."""
+def continue_watching(
+    user_id: str, limit: int, after: tuple[datetime, str] | None = None
+) -> list[ContinueWatching]:
+    """READY VOD titles the user is part-way through, most recently watched first;
+    `after` is the (UpdatedAt, TitleId) of the last title of the previous page."""
     with database().snapshot() as snapshot:
         rows = snapshot.execute_sql(
             _CONTINUE_WATCHING,
@@ -119,12 +124,16 @@ def continue_watching(user_id: str, limit: int) -> list[ContinueWatching]:
                 "min_position_s": RESUME_MIN_S,
                 "finished_fraction": FINISHED_FRACTION,
                 "limit": limit,
+                "after_at": after[0] if after else None,
+                "after_title": after[1] if after else "",
             },
             param_types={
                 "user": _STRING,
                 "min_position_s": spanner.param_types.FLOAT64,
                 "finished_fraction": spanner.param_types.FLOAT64,
                 "limit": spanner.param_types.INT64,
+                "after_at": spanner.param_types.TIMESTAMP,
+                "after_title": _STRING,
             },
         )
         return [ContinueWatching(*row) for row in rows]

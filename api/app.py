@@ -1,26 +1,42 @@
-"""The mobile feed API (Cloud Run). Reads the Redis feed cache, falling back to Spanner."""
+"""The mobile feed, studio and content-team API (Cloud Run)."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
-from typing import Any
+import os
 
 import uvicorn
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI
 
-from adapters import redis_store, s3, spanner_clips
+from adapters.config import settings
+from api import errors
+from api.body_limit import BodyLimit
+from api.channels import router as channels_router
 from api.clip_media import router as clip_media_router
+from api.clips import router as clips_router
+from api.errors import COMMON_RESPONSES
 from api.events import router as events_router
+from api.feed import router as feed_router
 from api.highlights import router as highlights_router
-from api.models import FeedClip, FeedPage
+from api.live import router as live_router
 from api.moderation import router as moderation_router
+from api.search import router as search_router
+from api.session import router as session_router
 from api.studio import router as studio_router
+from api.studio_reports import router as studio_reports_router
 from api.viewing import router as viewing_router
 from api.vod import router as vod_router
-from domain.clip_presets import FEED_PRESET
 
-app = FastAPI(title="liveclips API", version="0.1.0")
+app = FastAPI(
+    title="liveclips API",
+    version="0.2.0",
+    description="The mobile feed, the creators' studio and the content team's tools. Every "
+    "route but /healthz takes a bearer token (JWT); errors carry a machine-readable code.",
+    responses=COMMON_RESPONSES,
+)
+errors.install(app)
+app.add_middleware(BodyLimit, max_bytes=settings().max_body_bytes)
+app.include_router(session_router)
 app.include_router(highlights_router)
 app.include_router(studio_router)
 app.include_router(clip_media_router)
@@ -28,6 +44,12 @@ app.include_router(viewing_router)
 app.include_router(vod_router)
 app.include_router(moderation_router)
 app.include_router(events_router)
+app.include_router(channels_router)
+app.include_router(studio_reports_router)
+app.include_router(live_router)
+app.include_router(feed_router)
+app.include_router(clips_router)
+app.include_router(search_router)
 
 
 @app.get("/healthz")
@@ -35,59 +57,15 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.get("/v1/feed", response_model=FeedPage)
-def feed(
-    request: Request,
-    limit: int = Query(20, ge=1, le=50),
-    before: float | None = Query(None, description="published_at (epoch s) of the last clip seen"),
-) -> FeedPage:
-    items = redis_store.feed_page(limit, before)
-    if not items and before is None:
-        items = [_from_row(row) for row in spanner_clips.visible_clips(FEED_PRESET, limit)]
-    clips = [_clip(item, str(request.base_url).rstrip("/")) for item in items]
-    next_before = clips[-1].published_at.timestamp() if len(clips) == limit else None
-    return FeedPage(clips=clips, next_before=next_before)
-
-
-def _clip(item: dict[str, Any], api_base: str) -> FeedClip:
-    # Playlists and tracks are served by the API with each reference signed (clip_media).
-    media = f"{api_base}/v1/clips/{item['recording_id']}/{item['clip_id']}"
-    return FeedClip(
-        id=item["clip_id"],
-        stream_id=item.get("stream_id"),
-        channel_id=item["channel_id"],
-        recording_id=item["recording_id"],
-        start_s=item["start_s"],
-        end_s=item["end_s"],
-        duration_s=item["duration_s"],
-        rendition=item["rendition"],
-        width=item["width"],
-        height=item["height"],
-        url=s3.signed_url(item["bucket"], item["key"]),
-        hls_url=f"{media}/hls.m3u8" if item.get("hls_key") else None,
-        poster_url=_signed(item, "poster_key"),
-        thumbnails_url=f"{media}/thumbnails.vtt" if item.get("thumbnails_key") else None,
-        published_at=item["published_at"],
-        rendered_at=item.get("rendered_at"),
-        moment_ended_at=item["moment_ended_at"],
-    )
-
-
-def _signed(item: dict[str, Any], key_field: str) -> str | None:
-    key = item.get(key_field)
-    return s3.signed_url(item["bucket"], key) if key else None
-
-
-def _from_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="liveclips API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
+    # One process per vCPU keeps both busy (bench/feed.py); uvicorn's own variable.
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    target = "api.app:app" if args.workers > 1 else app  # workers import the app by name
+    uvicorn.run(target, host=args.host, port=args.port, workers=args.workers, log_level="warning")
 
 
 if __name__ == "__main__":

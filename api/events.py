@@ -7,12 +7,13 @@ import json
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from pydantic import ValidationError
 
-from adapters import pubsub, redis_store
-from api.identity import current_user
+from adapters import clip_stats, pubsub, redis_store
+from api.auth import AnyCaller
 from api.models import EventsAccepted, RejectedEvent, ViewersNow
+from domain.feed_ranking import engagement_metric
 from schemas.aws_events import describe_validation_error
 from schemas.events import utc_rfc3339
 from schemas.player import PlayerEvent, PlayerEventBatch, PublishedPlayerEvent
@@ -21,13 +22,13 @@ router = APIRouter(prefix="/v1", tags=["player events"])
 PLAYER_EVENTS_TOPIC = "player-events"
 SCHEMA_VERSION = "1"
 _WATCHING = frozenset({"heartbeat", "live_join", "play_start"})
-User = Annotated[str, Depends(current_user)]
 
 
 @router.post("/events", response_model=EventsAccepted, status_code=202)
-def ingest(batch: PlayerEventBatch, user: User) -> EventsAccepted:
+def ingest(batch: PlayerEventBatch, caller: AnyCaller) -> EventsAccepted:
     """Up to 100 events; a bad one is answered by index (and kept in dead-letter with the
     reason) without costing the others."""
+    user = caller.user_id
     accepted: list[PublishedPlayerEvent] = []
     rejected: list[RejectedEvent] = []
     for index, raw in enumerate(batch.events):
@@ -41,12 +42,14 @@ def ingest(batch: PlayerEventBatch, user: User) -> EventsAccepted:
             pubsub.dead_letter(json.dumps(raw, default=str).encode(), reason=reason,
                                source="ingest_events", attributes={"user_id": user})  # fmt: skip
     pubsub.publish_many(PLAYER_EVENTS_TOPIC, [_message(e) for e in accepted])
-    _track_live(accepted)
+    _track(accepted)
     return EventsAccepted(accepted=len(accepted), rejected=rejected)
 
 
 @router.get("/streams/{stream_id}/viewers", response_model=ViewersNow)
-def viewers_now(stream_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]) -> ViewersNow:
+def viewers_now(
+    stream_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")], _caller: AnyCaller
+) -> ViewersNow:
     return ViewersNow(stream_id=stream_id, viewers=redis_store.live_viewers(stream_id, time.time()))
 
 
@@ -62,13 +65,20 @@ def _message(event: PublishedPlayerEvent) -> tuple[bytes, dict[str, str]]:
     return event.model_dump_json(exclude_none=True).encode(), attributes
 
 
-def _track_live(events: list[PublishedPlayerEvent]) -> None:
+def _track(events: list[PublishedPlayerEvent]) -> None:
+    """Live concurrency and the feed's clip engagement, in one Redis round trip."""
     live = [e for e in events if e.stream_id]
     seen = [(e.stream_id, e.session_id, e.occurred_at.timestamp()) for e in live
             if e.kind in _WATCHING and e.stream_id]  # fmt: skip
     left = [(e.stream_id, e.session_id) for e in live if e.kind == "live_leave" and e.stream_id]
-    if seen or left:
-        redis_store.live_viewers_seen(seen, left)
+    engaged = [
+        (e.clip_id, metric, e.user_id)
+        for e in events
+        if e.clip_id
+        and (metric := engagement_metric(e.kind, e.clip_id, e.position_s, e.duration_s))
+    ]
+    if seen or left or engaged:
+        redis_store.live_viewers_seen(seen, left, also=lambda pipe: clip_stats.stage(pipe, engaged))
 
 
 def _id_of(raw: dict[str, object]) -> str | None:

@@ -1,22 +1,23 @@
-"""Content-team endpoints: the approval queue for marquee highlights and manual picks."""
+"""Content-team endpoints: the approval queue for marquee highlights, manual picks and
+take-downs. Moderators and admins only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
-from adapters import spanner_highlights
+from adapters import spanner_clips, spanner_highlights
 from adapters.spanner_highlights import Candidate, DecisionConflict
-from api.models import HighlightView, ManualPickRequest
-from domain.clip_presets import FEED_PRESET
-from domain.ids import clip_id, stable_id
+from api.auth import ContentTeamCaller
+from api.errors import documented
+from api.models import HighlightView, ManualPickRequest, TakedownRequest, TakedownView
 from schemas.events import HighlightDetected
 from services import highlights
 
 router = APIRouter(prefix="/v1", tags=["content team"])
 MAX_PICK_S = 180.0
-MANUAL_SCORE = 100.0  # above any detector score: a person's pick ranks first
+ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
 
 
 def _error(status: int, code: str, message: str) -> HTTPException:
@@ -39,7 +40,7 @@ def _view(highlight: HighlightDetected, status: str) -> HighlightView:
 
 
 @router.get("/highlights/pending", response_model=list[HighlightView])
-def pending(limit: int = Query(20, ge=1, le=100)) -> list[HighlightView]:
+def pending(_team: ContentTeamCaller, limit: int = Query(20, ge=1, le=100)) -> list[HighlightView]:
     return [_view(h, "PENDING_APPROVAL") for h in spanner_highlights.pending(limit)]
 
 
@@ -49,24 +50,37 @@ def _decided(candidate: Candidate | None, wanted: str) -> HighlightView:
     return _view(candidate.highlight, candidate.status)
 
 
-@router.post("/highlights/{highlight_id}/approve", response_model=HighlightView)
-def approve(highlight_id: str) -> HighlightView:
+@router.post(
+    "/highlights/{highlight_id}/approve",
+    response_model=HighlightView,
+    responses=documented(404, 409),
+)
+def approve(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
     try:
         return _decided(highlights.approve(highlight_id), highlight_id)
     except DecisionConflict as conflict:
         raise _error(409, "highlight_already_decided", str(conflict)) from conflict
 
 
-@router.post("/highlights/{highlight_id}/reject", response_model=HighlightView)
-def reject(highlight_id: str) -> HighlightView:
+@router.post(
+    "/highlights/{highlight_id}/reject",
+    response_model=HighlightView,
+    responses=documented(404, 409),
+)
+def reject(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
     try:
         return _decided(highlights.reject(highlight_id), highlight_id)
     except DecisionConflict as conflict:
         raise _error(409, "highlight_already_decided", str(conflict)) from conflict
 
 
-@router.post("/streams/{stream_id}/picks", response_model=HighlightView, status_code=201)
-def pick(stream_id: str, body: ManualPickRequest) -> HighlightView:
+@router.post(
+    "/streams/{stream_id}/picks",
+    response_model=HighlightView,
+    status_code=201,
+    responses=documented(400, 404, 409),
+)
+def pick(stream_id: str, body: ManualPickRequest, _team: ContentTeamCaller) -> HighlightView:
     """A manual pick always wins: it is clipped exactly as given, without approval."""
     if body.end_s <= body.start_s or body.end_s - body.start_s > MAX_PICK_S:
         raise _error(
@@ -77,26 +91,24 @@ def pick(stream_id: str, body: ManualPickRequest) -> HighlightView:
         raise _error(404, "stream_not_found", f"no recording for stream {stream_id}")
     if recording.started_at is None:
         raise _error(409, "recording_not_started", f"stream {stream_id} has no start time yet")
-    recording_id = recording.recording_id
-    ended_at = recording.started_at + timedelta(seconds=body.end_s)
-    pick_key = (recording_id, round(body.start_s * 1000), round(body.end_s * 1000))
-    highlight = HighlightDetected(
-        event_id=stable_id("highlight.manual", *pick_key),
-        occurred_at=ended_at,
-        # Its own id space: a pick never merges with a detection that starts alike.
-        highlight_id=stable_id("manual", *pick_key),
-        clip_id=clip_id(recording_id, body.start_s, body.end_s, FEED_PRESET),
-        bucket=recording.bucket,
-        recording_prefix=recording.key_prefix,
-        recording_id=recording_id,
-        channel_id=recording.channel_id,
-        moment_start_s=body.start_s,
-        moment_end_s=body.end_s,
-        moment_ended_at=ended_at,
-        clip_start_s=body.start_s,
-        clip_end_s=body.end_s,
-        score=MANUAL_SCORE,
-        reason="manual pick by the content team",
-        kind="manual",
+    highlight = highlights.manual(
+        recording, body.start_s, body.end_s, reason="manual pick by the content team"
     )
     return _view(highlight, highlights.submit(highlight))
+
+
+@router.post(
+    "/clips/{clip_id}/takedown", response_model=TakedownView, responses=documented(400, 404)
+)
+def takedown(clip_id: ClipId, body: TakedownRequest, _team: ContentTeamCaller) -> TakedownView:
+    """Hides a clip everywhere (feeds, search, its detail) at once; the creator still sees
+    it in the studio, with the reason."""
+    hidden = spanner_clips.hide_clip(clip_id, body.reason)
+    if hidden is None:
+        raise _error(404, "clip_not_found", f"no clip {clip_id}")
+    return TakedownView(
+        clip_id=clip_id,
+        hidden_clip_ids=hidden.clip_ids,
+        hidden_at=hidden.hidden_at,
+        reason=hidden.reason,
+    )

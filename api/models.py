@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class FeedClip(BaseModel):
@@ -29,12 +30,19 @@ class FeedClip(BaseModel):
     published_at: AwareDatetime = Field(description="When the clip first became playable")
     rendered_at: AwareDatetime | None = Field(description="When the rendered clip replaced it")
     moment_ended_at: AwareDatetime
+    title: str | None = Field(default=None, description="Program or channel, and the moment")
+    tags: list[str] = Field(default_factory=list)
+    stats: ClipStats | None = Field(default=None, description="Engagement so far")
 
 
 class FeedPage(BaseModel):
     clips: list[FeedClip]
-    next_before: float | None = Field(
-        description="Pass as `before` to get the next (older) page; null on the last page"
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page (same ranking, whatever was "
+        "published since); null on the last page"
+    )
+    urls_expire_at: AwareDatetime = Field(
+        description="The signed URLs in this page stop working then: fetch again before"
     )
 
 
@@ -108,6 +116,7 @@ class ContinueWatchingTitle(BaseModel):
 
 class ContinueWatchingPage(BaseModel):
     titles: list[ContinueWatchingTitle]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
 
 
 class UploadRequest(BaseModel):
@@ -207,3 +216,195 @@ class EventsAccepted(BaseModel):
 class ViewersNow(BaseModel):
     stream_id: str
     viewers: int = Field(description="Playback sessions heard from in the last 30 s")
+
+
+class Revoked(BaseModel):
+    user_id: str
+    scope: Literal["token", "all_tokens"]
+
+
+# --- creator studio, live-now directory, content team (docs/studio.md) ---
+
+ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=128,
+                                               pattern=r"^[A-Za-z0-9_-]+$")]  # fmt: skip
+
+
+class ChannelCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ChannelName = Field(description="IVS's channel name rules: letters, digits, - and _")
+    private: bool = Field(False, description="Playback only with a token (GET /v1/live)")
+    latency_mode: Literal["LOW", "NORMAL"] = "LOW"
+    type: Literal["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"] = "STANDARD"
+
+
+class ChannelView(BaseModel):
+    id: str
+    arn: str
+    name: str
+    owner_user_id: str
+    private: bool
+    latency_mode: str
+    type: str
+    playback_url: str
+    ingest_endpoint: str
+    ingest_server: str = Field(description="RTMPS URL for the encoder (OBS: Server)")
+    created_at: AwareDatetime | None
+
+
+class ChannelCreated(BaseModel):
+    channel: ChannelView
+    stream_key: str = Field(description="Shown this once (OBS: Stream Key); rotate if lost")
+
+
+class ChannelPage(BaseModel):
+    channels: list[ChannelView]
+    next_cursor: str | None
+
+
+class StreamKeyRotated(BaseModel):
+    channel_id: str
+    stream_key: str = Field(description="Shown this once; the previous key stopped working")
+    ingest_server: str
+
+
+ProgramTag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class ProgramCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    tags: list[ProgramTag] = Field(default_factory=list, max_length=10)
+    starts_at: AwareDatetime = Field(description="In the future")
+    duration_s: int = Field(gt=0, le=12 * 3600, description="At most 12 h")
+
+
+class ProgramView(BaseModel):
+    id: str
+    channel_id: str
+    title: str
+    tags: list[str]
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class ProgramPage(BaseModel):
+    programs: list[ProgramView]
+    next_cursor: str | None
+
+
+class MarkerAccepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+    marker_id: str = Field(description="Also in the timed metadata viewers' players receive")
+
+
+class ManualClipRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    last_s: float = Field(30.0, ge=5.0, le=120.0, description="Seconds before now to clip")
+
+
+class ManualClipAccepted(BaseModel):
+    highlight_id: str
+    clip_id: str = Field(description="The feed clip's id once rendered (GET /v1/studio/clips)")
+    stream_id: str
+    recording_id: str
+    start_s: float = Field(description="On the recording's time axis")
+    end_s: float
+    status: str
+
+
+class StudioClip(BaseModel):
+    id: str
+    highlight_id: str
+    recording_id: str
+    stream_id: str | None
+    channel_id: str
+    preset: str
+    state: str = Field(description="RENDERING or PUBLISHED")
+    start_s: float
+    end_s: float
+    duration_s: float
+    created_at: AwareDatetime
+    published_at: AwareDatetime | None = Field(description="Playable (instant, then rendered)")
+    rendered_at: AwareDatetime | None
+    hidden: bool = Field(description="Taken down by the content team: not in any feed")
+    hidden_reason: str | None
+    poster_url: str | None = Field(description="Signed, expiring")
+
+
+class StudioClipPage(BaseModel):
+    clips: list[StudioClip]
+    next_cursor: str | None
+
+
+class AnalyticsTotals(BaseModel):
+    watch_hours: float
+    peak_viewers: int = Field(description="The highest of the channels' daily peaks")
+    clip_plays: int
+    clip_shares: int
+
+
+class AnalyticsDay(AnalyticsTotals):
+    day: date
+
+
+class StudioAnalytics(BaseModel):
+    channel_ids: list[str]
+    since: date
+    until: date
+    days: list[AnalyticsDay] = Field(description="Days with activity, oldest first")
+    totals: AnalyticsTotals
+
+
+class LiveStreamView(BaseModel):
+    stream_id: str
+    channel_id: str
+    channel_name: str
+    program_title: str | None = Field(description="The program scheduled when it started")
+    started_at: AwareDatetime
+    viewers: int = Field(description="Playback sessions heard from in the last 30 s")
+    private: bool
+    playback_url: str = Field(description="IVS playback URL; private: with ?token=")
+
+
+class LivePage(BaseModel):
+    streams: list[LiveStreamView]
+    next_cursor: str | None
+
+
+class TakedownRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class TakedownView(BaseModel):
+    clip_id: str
+    hidden_clip_ids: list[str] = Field(description="The clip in every preset of its moment")
+    hidden_at: AwareDatetime = Field(description="When it was first taken down")
+    reason: str = Field(description="The first take-down's reason (a repeat changes nothing)")
+
+
+class ClipStats(BaseModel):
+    """Distinct viewers (HyperLogLog estimates, ~1 % error), not events."""
+
+    impressions: int = Field(description="Saw it in the feed")
+    plays: int
+    completions: int = Field(description="Watched at least 90 %")
+    shares: int
+
+
+class ClipDetail(FeedClip):
+    preset: str = Field(description="vertical (the feed's), square, landscape, ...")
+    urls_expire_at: AwareDatetime
+
+
+class SearchPage(BaseModel):
+    clips: list[FeedClip] = Field(description="Best match first")
+    next_cursor: str | None = Field(description="Pass as `cursor` with the same `q`")
+    urls_expire_at: AwareDatetime
+
+
+FeedClip.model_rebuild()

@@ -6,23 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from adapters import spanner_moderation
 from adapters.spanner_moderation import QueuedVerdict
-from api.identity import current_user
+from api.auth import AnyCaller, ContentTeamCaller
+from api.errors import documented
 from api.models import AppealBody, DecisionBody, ModerationQueuePage, VerdictView
+from domain.access import CONTENT_TEAM
 from domain.moderation_queue import NotAllowed
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
-User = Annotated[str, Depends(current_user)]
 RoomId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
 MessageId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 
 
 @router.get("/queue", response_model=ModerationQueuePage)
 def moderation_queue(
-    _moderator: User,
+    _team: ContentTeamCaller,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     after: Annotated[datetime | None, Query(description="next_after of the last page")] = None,
 ) -> ModerationQueuePage:
@@ -32,30 +33,47 @@ def moderation_queue(
     return ModerationQueuePage(items=items, next_after=next_after)
 
 
-@router.get("/rooms/{room_id}/messages/{message_id}", response_model=VerdictView)
-def verdict(room_id: RoomId, message_id: MessageId, _user: User) -> VerdictView:
-    return _view(_found(room_id, message_id), with_history=True)
+@router.get(
+    "/rooms/{room_id}/messages/{message_id}", response_model=VerdictView, responses=documented(404)
+)
+def verdict(room_id: RoomId, message_id: MessageId, caller: AnyCaller) -> VerdictView:
+    """The content team's, and the message's author's (what happened to what they said)."""
+    found = _found(room_id, message_id)
+    if caller.role not in CONTENT_TEAM and caller.user_id != found.verdict.user_id:
+        raise HTTPException(403, {"code": "forbidden", "message": "another user's message"})
+    return _view(found, with_history=True)
 
 
-@router.post("/rooms/{room_id}/messages/{message_id}/decision", response_model=VerdictView)
+@router.post(
+    "/rooms/{room_id}/messages/{message_id}/decision",
+    response_model=VerdictView,
+    responses=documented(400, 404, 409),
+)
 def decide(
-    room_id: RoomId, message_id: MessageId, body: DecisionBody, moderator: User
+    room_id: RoomId, message_id: MessageId, body: DecisionBody, moderator: ContentTeamCaller
 ) -> VerdictView:
     _found(room_id, message_id)
     try:
         spanner_moderation.decide(
-            room_id, message_id, moderator=moderator, outcome=body.outcome, note=body.note
+            room_id, message_id, moderator=moderator.user_id, outcome=body.outcome, note=body.note
         )
     except NotAllowed as refused:
         raise _refusal(refused) from refused
     return _view(_found(room_id, message_id), with_history=True)
 
 
-@router.post("/rooms/{room_id}/messages/{message_id}/appeal", response_model=VerdictView)
-def appeal(room_id: RoomId, message_id: MessageId, body: AppealBody, author: User) -> VerdictView:
+@router.post(
+    "/rooms/{room_id}/messages/{message_id}/appeal",
+    response_model=VerdictView,
+    responses=documented(400, 404, 409),
+)
+def appeal(
+    room_id: RoomId, message_id: MessageId, body: AppealBody, author: AnyCaller
+) -> VerdictView:
+    """The message's author disagrees; anyone else is refused (403)."""
     _found(room_id, message_id)
     try:
-        spanner_moderation.appeal(room_id, message_id, author=author, note=body.note)
+        spanner_moderation.appeal(room_id, message_id, author=author.user_id, note=body.note)
     except NotAllowed as refused:
         raise _refusal(refused) from refused
     return _view(_found(room_id, message_id), with_history=True)

@@ -7,12 +7,16 @@ A heartbeat costs two Redis round trips; Spanner is written at most every ~10 s 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from adapters import redis_store, s3, spanner_viewing
-from api.identity import current_user
+from api import cursors
+from api.auth import SignedInUserId as User
+from api.cursors import CursorParam
+from api.errors import documented
 from api.models import (
     ID_PATTERN,
     ContinueWatchingPage,
@@ -31,7 +35,6 @@ def server_clock() -> float:
     return time.time()
 
 
-User = Annotated[str, Depends(current_user)]
 Now = Annotated[float, Depends(server_clock)]
 TitleId = Annotated[str, Path(min_length=1, max_length=36, pattern=ID_PATTERN)]
 
@@ -73,11 +76,16 @@ def resume_point(title_id: TitleId, user: User) -> ResumePoint:
     )
 
 
-@router.get("/continue-watching", response_model=ContinueWatchingPage)
+@router.get("/continue-watching", response_model=ContinueWatchingPage, responses=documented(400))
 def continue_watching(
-    request: Request, user: User, limit: int = Query(20, ge=1, le=50)
+    request: Request, user: User, cursor: CursorParam = None, limit: int = Query(20, ge=1, le=50)
 ) -> ContinueWatchingPage:
     api_base = str(request.base_url).rstrip("/")
+    after = None
+    if cursor:
+        keyset = cursors.decode(cursor, at=float, title=str)
+        after = (datetime.fromtimestamp(keyset["at"], UTC), keyset["title"])
+    rows = spanner_viewing.continue_watching(user, limit, after)
     titles = [
         ContinueWatchingTitle(
             title_id=row.title_id,
@@ -90,6 +98,10 @@ def continue_watching(
             # Served by api/vod.py, which signs every rendition and segment it references.
             master_url=f"{api_base}/v1/vod/{row.title_id}/master.m3u8",
         )
-        for row in spanner_viewing.continue_watching(user, limit)
+        for row in rows
     ]
-    return ContinueWatchingPage(titles=titles)
+    last = rows[-1] if len(rows) == limit else None
+    next_cursor = (
+        cursors.encode(at=last.updated_at.timestamp(), title=last.title_id) if last else None
+    )
+    return ContinueWatchingPage(titles=titles, next_cursor=next_cursor)

@@ -15,8 +15,11 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 from adapters import s3, spanner_vod
 from adapters.config import settings
 from adapters.spanner_vod import VodTitle
+from api.auth import AnyCaller, CreatorCaller
 from api.clip_media import signer_beside
+from api.errors import documented
 from api.models import ID_PATTERN, UploadRequest, UploadTicketView, VodRenditionView, VodTitleView
+from api.ownership import managed_channel
 from domain.hls import HLS_MEDIA_TYPE, rewrite_uris
 from services import uploads
 
@@ -25,10 +28,14 @@ TitleId = Annotated[str, Path(min_length=1, max_length=36, pattern=ID_PATTERN)]
 Rendition = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}\.m3u8$")]
 
 
-@router.post("/uploads", response_model=UploadTicketView, status_code=201)
-def request_upload(body: UploadRequest) -> UploadTicketView:
-    """A presigned S3 form upload for a past broadcast; POST the file to `url` with
-    `fields` (the policy caps the size at `size_bytes`). Processing starts when it lands."""
+@router.post(
+    "/uploads", response_model=UploadTicketView, status_code=201, responses=documented(400, 404)
+)
+def request_upload(body: UploadRequest, caller: CreatorCaller) -> UploadTicketView:
+    """A presigned S3 form upload for a past broadcast on one of the caller's channels;
+    POST the file to `url` with `fields` (the policy caps the size at `size_bytes`).
+    Processing starts when it lands."""
+    managed_channel(caller, body.channel_id)
     try:
         ticket = uploads.request_upload(
             channel_id=body.channel_id,
@@ -44,8 +51,8 @@ def request_upload(body: UploadRequest) -> UploadTicketView:
     )  # fmt: skip
 
 
-@router.get("/vod/{title_id}", response_model=VodTitleView)
-def title_detail(title_id: TitleId, request: Request) -> VodTitleView:
+@router.get("/vod/{title_id}", response_model=VodTitleView, responses=documented(404))
+def title_detail(title_id: TitleId, request: Request, _caller: AnyCaller) -> VodTitleView:
     title = _title(title_id)
     ready = title.state == "READY"
     return VodTitleView(
@@ -68,8 +75,8 @@ def title_detail(title_id: TitleId, request: Request) -> VodTitleView:
     )
 
 
-@router.get("/vod/{title_id}/master.m3u8", response_class=Response)
-def master_playlist(title_id: TitleId, request: Request) -> Response:
+@router.get("/vod/{title_id}/master.m3u8", response_class=Response, responses=documented(404, 409))
+def master_playlist(title_id: TitleId, request: Request, _caller: AnyCaller) -> Response:
     title = _ready(title_id)
     assert title.bucket and title.master_key  # noqa: S101  # READY titles have both
     base = f"{str(request.base_url).rstrip('/')}/v1/vod/{title_id}"
@@ -79,8 +86,8 @@ def master_playlist(title_id: TitleId, request: Request) -> Response:
     return Response(text, media_type=HLS_MEDIA_TYPE)
 
 
-@router.get("/vod/{title_id}/{rendition}", response_class=Response)
-def rendition_playlist(title_id: TitleId, rendition: Rendition) -> Response:
+@router.get("/vod/{title_id}/{rendition}", response_class=Response, responses=documented(404, 409))
+def rendition_playlist(title_id: TitleId, rendition: Rendition, _caller: AnyCaller) -> Response:
     title = _ready(title_id)
     key = next(
         (r.playlist_key for r in spanner_vod.renditions(title_id)

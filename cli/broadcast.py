@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -18,6 +19,7 @@ from adapters.config import settings
 from functions.aws.ivs_bridge import lambda_handler
 from functions.aws.ivs_bridge import logger as bridge_logger
 from functions.aws.local_context import LocalLambdaContext
+from studio.ivs_events import STREAM_STATE_CHANGE
 from studio.run import StudioRun, run_studio
 
 
@@ -28,6 +30,21 @@ def bridge_sink() -> Callable[[dict[str, Any]], None]:
 
     def send(event: dict[str, Any]) -> None:
         lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+
+    return send
+
+
+def ingest_sink() -> Callable[[dict[str, Any]], None]:
+    """The studio's events as IVS's ingest would spread them: a stream going live or
+    offline is told to IVS itself (the local stand-in, whose PutMetadata and GetStream
+    depend on it), then everything goes to EventBridge (the bridge Lambda)."""
+    bridge = bridge_sink()
+    ivs_url = settings().ivs_endpoint_url
+
+    def send(event: dict[str, Any]) -> None:
+        if ivs_url and event.get("detail-type") == STREAM_STATE_CHANGE:
+            httpx.post(f"{ivs_url}/_stream-events", json=event, timeout=10).raise_for_status()
+        bridge(event)
 
     return send
 
@@ -60,7 +77,7 @@ def broadcast(
             s3=s3.client(),
             bucket=settings().recordings_bucket,
             channel_arn=channel_arn,
-            event_sink=bridge_sink(),
+            event_sink=ingest_sink(),
             workdir=workdir,
             duration_s=duration_s,
             speed=speed,

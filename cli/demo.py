@@ -25,13 +25,14 @@ from rich.table import Table
 
 from adapters import spanner
 from cli.broadcast import broadcast
+from cli.channels import bearer, creator_channel
 from domain.lifecycle import StreamRecord
 from localcloud.cloud import LocalCloud
 from services import vod
 from studio.run import StudioRun
 
 console = Console()
-DEMO_CHANNEL_ARN = "arn:aws:ivs:us-east-1:123456789012:channel/DemoChannel01"
+DEMO_CREATOR, DEMO_CHANNEL = "demo-creator", "demo"
 
 
 @dataclass
@@ -40,6 +41,8 @@ class FeedWatcher:
     clip first appeared, and approves marquee highlights waiting in the queue."""
 
     api_url: str
+    viewer: dict[str, str]  # bearer headers: the app's viewer, and the content team
+    team: dict[str, str]
     seen: dict[str, dict[str, Any]] = field(default_factory=dict)
     approved: set[str] = field(default_factory=set)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -47,7 +50,9 @@ class FeedWatcher:
     def poll(self) -> None:
         try:
             self._approve_marquee()
-            page = httpx.get(f"{self.api_url}/v1/feed", params={"limit": 50}, timeout=5).json()
+            page = httpx.get(
+                f"{self.api_url}/v1/feed", params={"limit": 50}, headers=self.viewer, timeout=5
+            ).json()
         except httpx.HTTPError:
             return
         now = datetime.now(UTC)
@@ -63,10 +68,15 @@ class FeedWatcher:
             )
 
     def _approve_marquee(self) -> None:
-        for waiting in httpx.get(f"{self.api_url}/v1/highlights/pending", timeout=5).json():
+        pending = httpx.get(f"{self.api_url}/v1/highlights/pending", headers=self.team, timeout=5)
+        for waiting in pending.json():
             if waiting["id"] in self.approved:
                 continue
-            httpx.post(f"{self.api_url}/v1/highlights/{waiting['id']}/approve", timeout=5)
+            httpx.post(
+                f"{self.api_url}/v1/highlights/{waiting['id']}/approve",
+                headers=self.team,
+                timeout=5,
+            )
             self.approved.add(waiting["id"])
             console.log(
                 f"content team approves marquee highlight {waiting['id'][:8]} "
@@ -105,12 +115,16 @@ def demo(
 def _run_show(
     variables: dict[str, str], out: Path, *, duration: float, speed: float, wait_s: float
 ) -> dict[str, Any]:
-    watcher = FeedWatcher(variables["LIVECLIPS_API_URL"])
+    channel, _creator = creator_channel(variables, DEMO_CREATOR, DEMO_CHANNEL)
+    console.log(f"{DEMO_CREATOR} created channel {channel['name']} ({channel['arn']})")
+    viewer = bearer(variables, "demo-viewer", "viewer")
+    team = bearer(variables, "demo-content-team", "moderator")
+    watcher = FeedWatcher(variables["LIVECLIPS_API_URL"], viewer, team)
     threading.Thread(target=watcher.run, daemon=True).start()
     run = broadcast(
         "synthetic",
         console=console,
-        channel_arn=DEMO_CHANNEL_ARN,
+        channel_arn=channel["arn"],
         workdir=out / "show",
         duration_s=duration,
         speed=speed,
@@ -121,20 +135,22 @@ def _run_show(
             time.sleep(0.5)
     watcher.stop.set()
     watcher.poll()
-    title = _wait_for_vod(variables["LIVECLIPS_API_URL"], run, wait_s)
+    title = _wait_for_vod(variables["LIVECLIPS_API_URL"], viewer, run, wait_s)
     # Read after the VOD wait: by then Stream End has long been applied.
     stream = spanner.stream(run.broadcast.stream_id)
     return {**_summary(watcher.seen, run, stream, speed), "vod": title}
 
 
-def _wait_for_vod(api_url: str, run: StudioRun, wait_s: float) -> dict[str, Any]:
+def _wait_for_vod(
+    api_url: str, headers: dict[str, str], run: StudioRun, wait_s: float
+) -> dict[str, Any]:
     """The show as an on-demand title: transcoded after Recording End, then validated."""
     title_id = vod.title_id_for_recording(run.broadcast.recording_prefix.rsplit("/", 1)[-1])
     deadline = time.monotonic() + wait_s
     detail: dict[str, Any] = {"id": title_id, "state": "unknown"}
     with console.status("the show becomes a VOD title...") as status:
         while time.monotonic() < deadline:
-            answer = httpx.get(f"{api_url}/v1/vod/{title_id}", timeout=5)
+            answer = httpx.get(f"{api_url}/v1/vod/{title_id}", headers=headers, timeout=5)
             if answer.status_code == 200:
                 detail = answer.json()
                 status.update(f"the show becomes a VOD title: {detail['state']}...")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.analytics import analytics_app
+from cli.auth import auth_app
 from cli.clip import clip_app
 from cli.demo import demo
 from cli.highlights import highlights_app
@@ -17,6 +18,7 @@ app.add_typer(local_app, name="local")
 app.add_typer(highlights_app, name="highlights")
 app.add_typer(clip_app, name="clip")
 app.add_typer(analytics_app, name="analytics")
+app.add_typer(auth_app, name="auth")
 app.command()(demo)
 app.command()(studio)
 app.command()(upload)

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from cli.broadcast import broadcast
+from cli.channels import creator_channel
 from cli.local import DEFAULT_STATE_DIR, StateDir
 from localcloud.cloud import LocalCloud, LocalCloudError
 
@@ -24,9 +25,12 @@ def studio(
         float | None, typer.Option(help="Seconds (synthetic), or a cut of the video file.")
     ] = 120.0,
     speed: Annotated[float, typer.Option(help="Playout speed; 1 is real time.")] = 1.0,
-    channel: Annotated[str, typer.Option(help="IVS channel ARN to broadcast on.")] = (
-        "arn:aws:ivs:us-east-1:123456789012:channel/StudioChannel1"
+    creator: Annotated[str, typer.Option(help="The creator (user id) who owns the channel.")] = (
+        "studio-creator"
     ),
+    channel: Annotated[
+        str, typer.Option(help="The creator's channel name; made through the API if missing.")
+    ] = "studio",
     workdir: Annotated[Path, typer.Option(help="Scratch space for the encoded show.")] = Path(
         "out/studio"
     ),
@@ -43,10 +47,16 @@ def studio(
         console.print(f"[red]error:[/] no such video file: {video}")
         raise typer.Exit(code=2)
     os.environ.update(variables)
+    try:
+        made, _headers = creator_channel(variables, creator, channel)
+    except (RuntimeError, ValueError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(code=1) from exc
+    console.print(f"broadcasting on {creator}'s channel {made['name']} ({made['arn']})")
     run = broadcast(
         video or "synthetic",
         console=console,
-        channel_arn=channel,
+        channel_arn=made["arn"],
         workdir=workdir,
         duration_s=duration,
         speed=speed,

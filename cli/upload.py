@@ -11,6 +11,7 @@ from rich.console import Console
 
 from adapters.config import settings
 from cli.broadcast import bridge_sink
+from cli.channels import creator_channel
 from cli.local import DEFAULT_STATE_DIR, StateDir
 from localcloud.cloud import LocalCloud, LocalCloudError
 from studio.upload import upload_video
@@ -20,7 +21,12 @@ console = Console()
 
 def upload(
     video: Annotated[Path, typer.Argument(help="The video file (MP4, MOV, WebM, MKV).")],
-    channel: Annotated[str, typer.Option(help="The creator's channel id.")] = "StudioChannel1",
+    creator: Annotated[str, typer.Option(help="The creator (user id) uploading.")] = (
+        "studio-creator"
+    ),
+    channel: Annotated[
+        str, typer.Option(help="The creator's channel name; made through the API if missing.")
+    ] = "studio",
     title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
     state_dir: StateDir = DEFAULT_STATE_DIR,
 ) -> None:
@@ -37,15 +43,17 @@ def upload(
     settings.cache_clear()
     api = variables["LIVECLIPS_API_URL"]
     try:
+        made, headers = creator_channel(variables, creator, channel)
         done = upload_video(
             video,
             api_url=api,
             bucket=settings().uploads_bucket,
-            channel_id=channel,
+            channel_id=made["id"],
             title=title or video.stem,
             event_sink=bridge_sink(),
+            headers=headers,
         )
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(code=1) from exc
     console.print(

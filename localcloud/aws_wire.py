@@ -7,9 +7,9 @@ moto has no MediaConvert, so our stand-in receives what a real client sends on t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.validate import ParamValidator
 
@@ -65,6 +65,7 @@ def _scalar_problems(shape: Shape, value: Any, path: str) -> list[str]:
     longest, pattern = shape.metadata.get("max"), shape.metadata.get("pattern")
     if longest is not None and len(value) > longest:
         return [f"{path}: longer than {longest} characters"]
-    if pattern and not re.fullmatch(pattern, value):
+    # `regex`, not `re`: AWS's patterns use Unicode classes such as \p{L} (IVS tags).
+    if pattern and not regex.fullmatch(pattern, value):
         return [f"{path}: {value!r} does not match {pattern}"]
     return []

@@ -97,6 +97,10 @@ def _redis_argv(port: int, state_dir: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _issuer_argv(port: int, _: Path) -> list[str]:
+    return [sys.executable, "-m", "localcloud.dev_issuer", "--host", LOCALHOST, "--port", str(port)]
+
+
 def http_status(port: int, path: str, method: str = "GET") -> int:
     # http.client, not urllib: urllib would route 127.0.0.1 through any http_proxy set.
     conn = http.client.HTTPConnection(LOCALHOST, port, timeout=2)
@@ -124,6 +128,8 @@ EMULATORS: tuple[Emulator, ...] = (
     Emulator("tasks", _tasks_argv, port_open),
     Emulator("moto", _moto_argv, lambda p: http_status(p, "/moto-api/data.json") == 200),
     Emulator("redis", _redis_argv, _redis_ping),
+    # The identity provider's stand-in: what tokens are verified against (api/auth.py).
+    Emulator("auth", _issuer_argv, lambda p: http_status(p, "/healthz") == 200),
 )
 
 
@@ -147,6 +153,10 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         "LIVECLIPS_API_URL": f"http://{host}:{ports['api']}",
         "AWS_ENDPOINT_URL_MEDIACONVERT": f"http://{host}:{ports['mediaconvert']}",
         "AWS_ENDPOINT_URL_IVSCHAT": f"http://{host}:{ports['ivschat']}",
+        # boto3 reads per-service endpoints itself; the stand-in forwards channels to moto.
+        "AWS_ENDPOINT_URL_IVS": f"http://{host}:{ports['ivs']}",
+        "LIVECLIPS_JWT_ISSUER": f"http://{host}:{ports['auth']}",
+        "LIVECLIPS_JWT_JWKS_URL": f"http://{host}:{ports['auth']}/.well-known/jwks.json",
         "LIVECLIPS_OPENAI_BASE_URL": f"http://{host}:{ports['openai']}/v1",
         # The stand-in's key (localcloud/openai_standin.py), never a real one.
         "OPENAI_API_KEY": "sk-local-standin",

@@ -113,6 +113,8 @@ SERVICES: tuple[AppService, ...] = (
     AppService("openai", "localcloud.openai_standin", "/healthz"),
     # IVS Chat's local stand-in: DeleteMessage / DisconnectUser (moto has no ivschat).
     AppService("ivschat", "localcloud.ivschat", "/healthz"),
+    # IVS's local stand-in: stream keys, streams and timed metadata; channels go to moto.
+    AppService("ivs", "localcloud.ivs_standin", "/healthz"),
     # Pulls chat-messages in batches for the AI moderation (Cloud Run in the cloud).
     AppService("moderation-worker", "moderation_worker.app", "/healthz"),
 )

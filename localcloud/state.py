@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
 from localcloud.emulators import cloud_env
 from localcloud.procs import LocalCloudError, Proc
 
@@ -32,13 +35,23 @@ class Running:
         return Proc(self.name, self.pid, self.start_ticks, self.log)
 
 
+def new_playback_key() -> str:
+    """A private IVS playback key (P-384, as IVS requires), PEM with its newlines as the
+    two characters \\n so it stays one line in local.env (adapters/ivs_playback.py)."""
+    key = ec.generate_private_key(ec.SECP384R1())
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    return pem.replace("\n", "\\n")
+
+
 @dataclass
 class State:
     ports: dict[str, int]  # every port reserved, incl. services not started (yet)
     running: dict[str, Running] = field(default_factory=dict)
+    # Made with the state, so every process of one local cloud signs with the same key.
+    playback_key: str = field(default_factory=new_playback_key)
 
     def env(self) -> dict[str, str]:
-        return cloud_env(self.ports)
+        return {**cloud_env(self.ports), "LIVECLIPS_IVS_PLAYBACK_PRIVATE_KEY": self.playback_key}
 
 
 def load(path: Path) -> State | None:
@@ -47,7 +60,10 @@ def load(path: Path) -> State | None:
         running = {
             name: Running(**{**r, "log": Path(r["log"])}) for name, r in raw["running"].items()
         }
-        return State(ports={k: int(v) for k, v in raw["ports"].items()}, running=running)
+        ports = {k: int(v) for k, v in raw["ports"].items()}
+        if "playback_key" not in raw:  # a state file from before playback keys
+            return State(ports=ports, running=running)
+        return State(ports=ports, running=running, playback_key=raw["playback_key"])
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -60,7 +76,8 @@ def save(path: Path, state: State) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     running = {n: {**asdict(r), "log": str(r.log)} for n, r in state.running.items()}
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"ports": state.ports, "running": running}, indent=2))
+    document = {"ports": state.ports, "running": running, "playback_key": state.playback_key}
+    tmp.write_text(json.dumps(document, indent=2))
     tmp.replace(path)  # atomic: a concurrent reader never sees half a file
 
 

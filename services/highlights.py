@@ -16,10 +16,12 @@ from adapters.spanner_highlights import Status
 from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.types import Detection
 from domain.ids import clip_id, highlight_id, stable_id
+from domain.lifecycle import RecordingRecord
 from schemas.events import HighlightDetected, RenderClipTask, SegmentAnalyzed
 from services import clips
 
 HIGHLIGHTS_TOPIC = "highlights"
+MANUAL_SCORE = 100.0  # above any detector score: a person's pick ranks first
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,37 @@ class RecordingRef:
             marquee=detection.marquee,
             evidence=dict(detection.evidence),
         )
+
+
+def manual(
+    recording: RecordingRecord, start_s: float, end_s: float, reason: str
+) -> HighlightDetected:
+    """A person's clip of [start_s, end_s) on the recording's time axis, clipped exactly as
+    given (the content team's pick, the creator's "clip the last N s")."""
+    if recording.started_at is None:
+        raise ValueError(f"recording {recording.recording_id} has no start time yet")
+    recording_id = recording.recording_id
+    ended_at = recording.started_at + timedelta(seconds=end_s)
+    pick_key = (recording_id, round(start_s * 1000), round(end_s * 1000))
+    return HighlightDetected(
+        event_id=stable_id("highlight.manual", *pick_key),
+        occurred_at=ended_at,
+        # Its own id space: a pick never merges with a detection that starts alike.
+        highlight_id=stable_id("manual", *pick_key),
+        clip_id=clip_id(recording_id, start_s, end_s, FEED_PRESET),
+        bucket=recording.bucket,
+        recording_prefix=recording.key_prefix,
+        recording_id=recording_id,
+        channel_id=recording.channel_id,
+        moment_start_s=start_s,
+        moment_end_s=end_s,
+        moment_ended_at=ended_at,
+        clip_start_s=start_s,
+        clip_end_s=end_s,
+        score=MANUAL_SCORE,
+        reason=reason,
+        kind="manual",
+    )
 
 
 def submit(highlight: HighlightDetected) -> Status:

@@ -1,16 +1,16 @@
 """What the web studio does to upload a past broadcast, and what AWS does after.
 
-1. POST /v1/uploads for a ticket, 2. POST the file to S3 with the ticket's form fields
-(the policy there enforces the size), 3. (AWS's part) S3 emits Object Created, which
-EventBridge hands to the IVS bridge Lambda: here the event is built with the documented
-shape and handed to the given sink.
+1. POST /v1/uploads for a ticket (as the channel's creator), 2. POST the file to S3 with
+the ticket's form fields (the policy there enforces the size), 3. (AWS's part) S3 emits
+Object Created, which EventBridge hands to the IVS bridge Lambda: here the event is built
+with the documented shape and handed to the given sink.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,13 +40,16 @@ def upload_video(
     channel_id: str,
     title: str,
     event_sink: Callable[[dict[str, Any]], None],
+    headers: Mapping[str, str] | None = None,
     region: str = "us-east-1",
 ) -> Uploaded:
+    """`headers` carry the creator's bearer token (the channel must be theirs)."""
     size = video.stat().st_size
     content_type = mimetypes.guess_type(video.name)[0] or "video/mp4"
     with httpx.Client(timeout=_TIMEOUT_S) as http:
         asked = http.post(
             f"{api_url}/v1/uploads",
+            headers=dict(headers or {}),
             json={"channel_id": channel_id, "title": title, "content_type": content_type,
                   "size_bytes": size},
         )  # fmt: skip

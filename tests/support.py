@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from google.cloud import pubsub_v1
 
 from adapters.config import settings
+from localcloud.dev_issuer import request_token
 
 
 @contextmanager
@@ -57,3 +60,21 @@ def pull(
     finally:
         subscriber.close()
     return received
+
+
+@functools.cache
+def bearer(user: str, role: str = "viewer") -> dict[str, str]:
+    """Authorization headers for `user` with `role`, signed by the running local issuer."""
+    return {"Authorization": f"Bearer {request_token(settings().jwt_issuer, user, role)}"}
+
+
+@contextmanager
+def unlimited_rates() -> Iterator[None]:
+    """For tests that send many requests as one user from one address (TestClient's)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("USER", "IP"):
+            patch.setenv(f"LIVECLIPS_RATE_{name}_PER_S", "100000")
+            patch.setenv(f"LIVECLIPS_RATE_{name}_BURST", "100000")
+        settings.cache_clear()
+        yield
+    settings.cache_clear()

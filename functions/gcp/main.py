@@ -12,7 +12,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters import ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
+from adapters import feed_cache, ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
 from domain.clip_presets import FEED_PRESET
 from domain.highlight_engine.live import SegmentSignals
 from domain.ids import stable_id
@@ -171,14 +171,11 @@ def record_signal(event: ChatMessagePosted | AudienceSample | StreamMarker) -> N
 
 @pubsub_function(ClipPublished)
 def index_feed(clip: ClipPublished) -> None:
+    """A feed clip appeared (instant) or changed (rendered): the next first page re-ranks
+    from Spanner, which has it already. Scrolling users keep their snapshots."""
     if clip.preset != FEED_PRESET:
         return  # the other presets are for sharing and the web, not the mobile feed
-    redis_store.feed_add(
-        clip.clip_id,
-        clip.published_at.timestamp(),
-        clip.model_dump(mode="json"),
-        final=clip.rendition == "rendered",
-    )
+    feed_cache.drop_hot()
 
 
 @pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)

@@ -1,11 +1,42 @@
 -- System of record (GoogleSQL). Keys are random (IVS ids, UUIDv4) so writes spread
 -- across splits; children that are read with their parent are interleaved in it.
 
+-- A creator's IVS channel (ChannelId: the last part of its ARN). The stream key's value
+-- is shown to the creator once and never stored: only its ARN, for rotation. Private
+-- channels play with a token (docs/studio.md).
 CREATE TABLE Channels (
   ChannelId STRING(64) NOT NULL,
   ChannelArn STRING(256) NOT NULL,
+  OwnerUserId STRING(128) NOT NULL,
+  Name STRING(128) NOT NULL,
+  Private BOOL NOT NULL,
+  PlaybackUrl STRING(1024) NOT NULL,
+  IngestEndpoint STRING(256) NOT NULL,
+  LatencyMode STRING(8) NOT NULL,
+  Type STRING(16) NOT NULL,
+  StreamKeyArn STRING(256),
   CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (ChannelId);
+
+-- A creator's channels, newest first (the owner leads: no commit-timestamp hotspot).
+CREATE INDEX ChannelsByOwner ON Channels (OwnerUserId, CreatedAt DESC);
+
+-- A channel's schedule: the program on air when a stream starts names the show.
+-- Programs on one channel never overlap (checked in the transaction that adds one).
+CREATE TABLE Programs (
+  ChannelId STRING(64) NOT NULL,
+  ProgramId STRING(36) NOT NULL,
+  Title STRING(120) NOT NULL,
+  Tags ARRAY<STRING(32)> NOT NULL,
+  StartsAt TIMESTAMP NOT NULL,
+  EndsAt TIMESTAMP NOT NULL,
+  CreatedBy STRING(128) NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (ChannelId, ProgramId),
+  INTERLEAVE IN PARENT Channels ON DELETE CASCADE;
+
+CREATE INDEX ProgramsByStart ON Programs (ChannelId, StartsAt) STORING (EndsAt, Title, Tags),
+  INTERLEAVE IN Channels;
 
 -- One row per IVS stream (live session). LastEventAt is the event time of the newest
 -- applied event, so late or reordered EventBridge deliveries never move state back.
@@ -64,7 +95,10 @@ CREATE INDEX RecordingsByStream ON Recordings (StreamId);
 -- One row per (highlight, preset); ClipId is derived from (recording, start, end, preset).
 -- State: RENDERING while a worker owns it, PUBLISHED once every output is in the bucket.
 -- The feed preset's clip is visible from PublishedAt on: first as the instant clip
--- (InstantKey, a playlist over the recording), then as the rendered one.
+-- (InstantKey, a playlist over the recording), then as the rendered one. HiddenAt: taken
+-- down by the content team (every preset of the highlight); no read shows it after that.
+-- Title and Tags are set when the row is made (domain/clip_titles.py); Transcript stays
+-- null until something provides one. They are searched through TextTokens (docs/feed.md).
 CREATE TABLE Clips (
   RecordingId STRING(64) NOT NULL,
   ClipId STRING(36) NOT NULL,
@@ -95,10 +129,23 @@ CREATE TABLE Clips (
   PublishedAt TIMESTAMP,
   RenderedAt TIMESTAMP,
   CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  HiddenAt TIMESTAMP,
+  HiddenReason STRING(MAX),
+  Title STRING(MAX),
+  Tags ARRAY<STRING(MAX)>,
+  Transcript STRING(MAX),
+  TitleTokens TOKENLIST AS (TOKENIZE_FULLTEXT(Title)) HIDDEN,
+  TextTokens TOKENLIST AS (TOKENLIST_CONCAT([
+    TOKENIZE_FULLTEXT(Title), TOKENIZE_FULLTEXT(Tags), TOKENIZE_FULLTEXT(Transcript)])) HIDDEN,
 ) PRIMARY KEY (RecordingId, ClipId),
   INTERLEAVE IN PARENT Recordings ON DELETE CASCADE;
 
 CREATE INDEX ClipsByPublishedAt ON Clips (Preset, PublishedAt DESC);
+-- GET /v1/clips/{clip_id}: clip ids are unique on their own (derived from the recording).
+CREATE UNIQUE INDEX ClipsById ON Clips (ClipId);
+-- Search: all text in one token list, the title again to rank title matches first.
+CREATE SEARCH INDEX ClipsText ON Clips (TextTokens, TitleTokens)
+  STORING (Preset, PublishedAt, HiddenAt);
 
 CREATE CHANGE STREAM ClipChanges FOR Clips;
 
@@ -231,3 +278,8 @@ CREATE TABLE ModerationEvents (
   OccurredAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (RoomId, MessageId, EventId),
   INTERLEAVE IN PARENT ChatVerdicts ON DELETE CASCADE;
+
+-- The live-now directory (few streams are LIVE at once, and state changes are rare) and
+-- a creator's own clips in the studio.
+CREATE INDEX StreamsByState ON Streams (State, StartedAt DESC);
+CREATE INDEX ClipsByChannel ON Clips (ChannelId, CreatedAt DESC);

@@ -12,13 +12,13 @@ import pytest
 
 from adapters import s3, spanner, spanner_clips, spanner_vod
 from adapters.config import settings
-from functions.aws.ivs_bridge import lambda_handler
-from functions.aws.local_context import LocalLambdaContext
-from media.ffmpeg import probe
+from cli.broadcast import ingest_sink
+from media.ffmpeg import MediaInfo, ffprobe_json, probe
 from services import vod
+from studio.channels import ensure_channel
 from studio.run import run_studio
 from studio.synth import PlantedMoment
-from tests.support import fresh_subscription, pull
+from tests.support import bearer, fresh_subscription, pull
 
 pytestmark = pytest.mark.e2e
 # After the engine's ~20 s of learning the room; the last one ends too close to the end of
@@ -36,21 +36,34 @@ def wait_for(check, *, timeout_s: float, every_s: float = 0.5):
 
 
 def approve_pending(api: str, recording_id: str) -> None:
-    for waiting in httpx.get(f"{api}/v1/highlights/pending", timeout=5).json():
+    team = bearer("e2e-content-team", "moderator")
+    for waiting in httpx.get(f"{api}/v1/highlights/pending", headers=team, timeout=5).json():
         if waiting["recording_id"] == recording_id:
-            httpx.post(f"{api}/v1/highlights/{waiting['id']}/approve", timeout=5)
+            httpx.post(f"{api}/v1/highlights/{waiting['id']}/approve", headers=team, timeout=5)
+
+
+def probe_api(url: str) -> MediaInfo:
+    """A playlist the API serves (to signed-in users): probed with the viewer's token."""
+    token = bearer("e2e-viewer")["Authorization"]
+    data = ffprobe_json(
+        url,
+        ["-headers", f"Authorization: {token}\r\n", "-show_entries", "format=duration"],
+    )
+    return MediaInfo(float(data.get("format", {}).get("duration", 0.0)), 0, 0, 0)
 
 
 def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_path: Path):
-    api = cloud["LIVECLIPS_API_URL"]
+    api, viewer = cloud["LIVECLIPS_API_URL"], bearer("e2e-viewer")
+    # A creator's channel, made through the API as the web studio makes it
+    channel = ensure_channel(api, bearer("e2e-creator", "creator"), "e2e-show")
     with fresh_subscription("dead-letter") as dead_letters:
         # GIVEN a 50 s show with two loud moments, broadcast 4x faster than real time
         run = run_studio(
             "synthetic",
             s3=s3.client(),
             bucket=settings().recordings_bucket,
-            channel_arn="arn:aws:ivs:us-east-1:123456789012:channel/E2eChannel01",
-            event_sink=lambda event: lambda_handler(event, LocalLambdaContext("ivs-bridge")),
+            channel_arn=channel["arn"],
+            event_sink=ingest_sink(),
             workdir=tmp_path,
             duration_s=50.0,
             speed=4.0,
@@ -63,7 +76,9 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
         # marquee highlight that waits for a person
         def clips_of_this_show():
             approve_pending(api, recording_id)
-            page = httpx.get(f"{api}/v1/feed", params={"limit": 50}, timeout=5).json()
+            page = httpx.get(
+                f"{api}/v1/feed", params={"limit": 50}, headers=viewer, timeout=5
+            ).json()
             mine = [c for c in page["clips"] if c["recording_id"] == recording_id]
             rendered = [c for c in mine if c["rendition"] == "rendered"]
             return mine if len(rendered) >= len(PLANTED) else None
@@ -87,10 +102,10 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
         info = probe(clip["url"])
         assert info.duration_s == pytest.approx(clip["end_s"] - clip["start_s"], abs=0.5)
         assert (info.width, info.height) == (clip["width"], clip["height"]) == (720, 1280)
-        assert probe(clip["hls_url"]).duration_s == pytest.approx(info.duration_s, abs=0.2)
+        assert probe_api(clip["hls_url"]).duration_s == pytest.approx(info.duration_s, abs=0.2)
         row = spanner_clips.clip_row(clip["recording_id"], clip["id"])
         assert row["InstantKey"] and row["PublishedAt"] <= row["RenderedAt"]
-        track = httpx.get(clip["thumbnails_url"], timeout=5).text
+        track = httpx.get(clip["thumbnails_url"], headers=viewer, timeout=5).text
         sprite_url = track.split("#xywh=", 1)[0].rsplit("\n", 1)[-1]
         assert httpx.get(sprite_url, timeout=5).headers["content-type"] == "image/jpeg"
         instant = probe(s3.signed_url(row["Bucket"], row["InstantKey"]))
@@ -111,6 +126,6 @@ def test_a_live_show_becomes_one_playable_clip_per_planted_moment(cloud, tmp_pat
         timeout_s=120,
     )
     assert title and title.state == "READY", title
-    detail = httpx.get(f"{api}/v1/vod/{title_id}", timeout=5).json()
+    detail = httpx.get(f"{api}/v1/vod/{title_id}", headers=viewer, timeout=5).json()
     assert [r["height"] for r in detail["renditions"]] == [720, 540, 360, 234]
-    assert probe(detail["hls_url"]).duration_s == pytest.approx(run.broadcast.duration_s, abs=2)
+    assert probe_api(detail["hls_url"]).duration_s == pytest.approx(run.broadcast.duration_s, abs=2)

@@ -8,11 +8,21 @@ import httpx
 import pytest
 
 from adapters import spanner
+from domain.access import Role
 from schemas.events import HighlightDetected
 from services import highlights
 from tests.integration.conftest import highlight_of
+from tests.support import bearer
 
 pytestmark = pytest.mark.integration
+
+
+def team() -> dict[str, str]:
+    return bearer("content-team-ana", "moderator")
+
+
+def viewer() -> dict[str, str]:
+    return bearer("viewer-ben", "viewer")
 
 
 def api(cloud) -> str:
@@ -60,23 +70,27 @@ def test_a_marquee_highlight_waits_for_approval_then_renders(cloud, quiet_show):
     assert highlights.submit(highlight) == "PENDING_APPROVAL"
 
     # THEN it is in the queue and not rendered
-    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending").json()
+    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending", headers=team()).json()
     assert highlight.highlight_id in [h["id"] for h in queue]
     time.sleep(2)
     assert clip_state(highlight) is None
 
     # WHEN the content team approves it (twice: a double click is harmless)
-    first = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve")
-    again = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve")
+    first = httpx.post(
+        f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve", headers=team()
+    )
+    again = httpx.post(
+        f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve", headers=team()
+    )
 
     # THEN it is rendered, leaves the queue, and can no longer be rejected
     assert first.status_code == again.status_code == 200
     assert first.json()["status"] == "APPROVED"
     assert first.json()["evidence"] == {"loudness": 30.0, "chat_rate": 12.0}
     assert wait_for_clip(highlight) == "PUBLISHED"
-    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending").json()
+    queue = httpx.get(f"{api(cloud)}/v1/highlights/pending", headers=team()).json()
     assert highlight.highlight_id not in [h["id"] for h in queue]
-    late = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject")
+    late = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject", headers=team())
     assert late.status_code == 409
     assert late.json()["detail"]["code"] == "highlight_already_decided"
 
@@ -85,7 +99,9 @@ def test_a_rejected_marquee_highlight_is_never_rendered(cloud, quiet_show):
     highlight = marquee(quiet_show, 8.0, 12.0)
     highlights.submit(highlight)
 
-    response = httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject")
+    response = httpx.post(
+        f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject", headers=team()
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "REJECTED"
@@ -94,7 +110,7 @@ def test_a_rejected_marquee_highlight_is_never_rendered(cloud, quiet_show):
 
 
 def test_an_unknown_highlight_is_a_clear_404(cloud):
-    response = httpx.post(f"{api(cloud)}/v1/highlights/nope/approve")
+    response = httpx.post(f"{api(cloud)}/v1/highlights/nope/approve", headers=team())
     assert response.status_code == 404
     assert response.json()["detail"]["code"] == "highlight_not_found"
 
@@ -106,7 +122,9 @@ def test_a_manual_pick_is_clipped_exactly_as_given(cloud, quiet_show):
         time.sleep(0.3)  # the lifecycle function records the stream asynchronously
 
     response = httpx.post(
-        f"{api(cloud)}/v1/streams/{stream_id}/picks", json={"start_s": 4.0, "end_s": 10.0}
+        f"{api(cloud)}/v1/streams/{stream_id}/picks",
+        json={"start_s": 4.0, "end_s": 10.0},
+        headers=team(),
     )
 
     assert response.status_code == 201, response.text
@@ -121,7 +139,7 @@ def test_a_manual_pick_is_clipped_exactly_as_given(cloud, quiet_show):
     feed = []
     deadline = time.monotonic() + 40
     while not feed and time.monotonic() < deadline:
-        page = httpx.get(f"{api(cloud)}/v1/feed", params={"limit": 50}).json()
+        page = httpx.get(f"{api(cloud)}/v1/feed", params={"limit": 50}, headers=viewer()).json()
         feed = [
             c for c in page["clips"] if c["recording_id"] == recording_id and c["start_s"] == 4.0
         ]
@@ -135,17 +153,37 @@ def test_a_manual_pick_is_clipped_exactly_as_given(cloud, quiet_show):
 )
 def test_bad_picks_are_refused_with_the_reason(cloud, quiet_show, body, status, code):
     url = f"{api(cloud)}/v1/streams/{quiet_show.broadcast.stream_id}/picks"
-    response = httpx.post(url, json=body)
+    response = httpx.post(url, json=body, headers=team())
     assert response.status_code == status
-    if code:
-        assert response.json()["detail"]["code"] == code
-    else:
-        assert response.json()["detail"][0]["loc"] == ["body", "end_s"]
+    assert response.json()["detail"]["code"] == (code or "invalid_request")
+    if not code:
+        assert [e["loc"] for e in response.json()["detail"]["errors"]] == [["body", "end_s"]]
 
 
 def test_a_pick_on_an_unknown_stream_is_a_clear_404(cloud):
     response = httpx.post(
-        f"{api(cloud)}/v1/streams/st-nope/picks", json={"start_s": 1.0, "end_s": 5.0}
+        f"{api(cloud)}/v1/streams/st-nope/picks",
+        json={"start_s": 1.0, "end_s": 5.0},
+        headers=team(),
     )
     assert response.status_code == 404
     assert response.json()["detail"]["code"] == "stream_not_found"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_approval_queue_and_picks_are_the_content_teams(cloud, quiet_show, role):
+    headers = bearer(f"queue-{role}", str(role))
+    highlight = marquee(quiet_show, 1.0, 3.0)
+    stream = quiet_show.broadcast.stream_id
+    answers = [
+        httpx.get(f"{api(cloud)}/v1/highlights/pending", headers=headers),
+        httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/approve", headers=headers),
+        httpx.post(f"{api(cloud)}/v1/highlights/{highlight.highlight_id}/reject", headers=headers),
+        httpx.post(f"{api(cloud)}/v1/streams/{stream}/picks", json={"start_s": 1}, headers=headers),
+    ]
+    if role in (Role.MODERATOR, Role.ADMIN):
+        assert [a.status_code for a in answers] == [200, 404, 404, 422]  # let in
+    else:
+        assert [a.status_code for a in answers] == [403] * 4
+        assert {a.json()["detail"]["code"] for a in answers} == {"forbidden"}
+    assert httpx.get(f"{api(cloud)}/v1/highlights/pending").status_code == 401

@@ -16,6 +16,7 @@ from google.cloud import spanner
 
 from adapters.config import settings
 from api.app import app
+from tests.support import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +45,7 @@ def streaming_job(emulators, tmp_path):
 
 
 def test_posted_events_become_per_minute_viewers_in_spanner(streaming_job):
-    http = TestClient(app, headers={"X-Liveclips-User": "viewer-1"})
+    http = TestClient(app, headers=bearer("viewer-1"))
     stream = f"st-{uuid.uuid4().hex[:10]}"
     minute = (datetime.now(UTC) - timedelta(minutes=3)).replace(second=5, microsecond=0)
     sent = [heartbeat(stream, f"s{i}", minute + timedelta(seconds=i)) for i in range(4)]

@@ -11,14 +11,24 @@ import httpx
 import pytest
 
 from adapters import signal_store, spanner
+from tests.support import bearer
 
 pytestmark = pytest.mark.integration
+HOST = "host-prompts-creator"
 QUESTIONS = ["what keyboard is that?", "What keyboard is that??", "where are you from?",
              "what keyboard do you use", "gg", "how long have you been streaming?"]  # fmt: skip
 
 
 def live_stream_with_chat(lines: list[str]) -> str:
-    stream_id, channel_id = f"st-{uuid.uuid4().hex[:12]}", f"Ch{uuid.uuid4().hex[:10]}"
+    """A live stream on HOST's channel (made through the API: channels have owners)."""
+    made = httpx.post(
+        f"{os.environ['LIVECLIPS_API_URL']}/v1/channels",
+        json={"name": f"prompts-{uuid.uuid4().hex[:8]}"},
+        headers=bearer(HOST, "creator"),
+        timeout=10,
+    )
+    made.raise_for_status()
+    stream_id, channel_id = f"st-{uuid.uuid4().hex[:12]}", made.json()["channel"]["id"]
     spanner.apply_stream_change(
         stream_id=stream_id, channel_id=channel_id, change="started", at=datetime.now(UTC)
     )
@@ -31,7 +41,9 @@ def live_stream_with_chat(lines: list[str]) -> str:
 
 def prompts(stream_id: str) -> httpx.Response:
     return httpx.get(
-        f"{os.environ['LIVECLIPS_API_URL']}/v1/streams/{stream_id}/prompts", timeout=10
+        f"{os.environ['LIVECLIPS_API_URL']}/v1/streams/{stream_id}/prompts",
+        headers=bearer(HOST, "creator"),
+        timeout=10,
     )
 
 

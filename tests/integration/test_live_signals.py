@@ -12,6 +12,8 @@ import pytest
 
 from adapters import pubsub, signal_store, spanner
 from schemas.events import AudienceSample, ChatMessagePosted, StreamStateChanged
+from tests.integration.studio_support import tell_ivs
+from tests.support import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -62,12 +64,15 @@ def test_chat_and_audience_land_once_per_event_on_the_show_time_axis(cloud):
 
 
 def test_clip_that_on_a_live_stream_becomes_a_marker_signal(cloud):
-    api = cloud["LIVECLIPS_API_URL"]
-    channel, stream_id = f"Mk{uuid.uuid4().hex[:10]}", f"st-{uuid.uuid4().hex[:12]}"
+    api, host = cloud["LIVECLIPS_API_URL"], bearer("marker-host", "creator")
+    made = httpx.post(f"{api}/v1/channels", json={"name": "markers"}, headers=host, timeout=10)
+    arn = made.json()["channel"]["arn"]
+    channel, stream_id = made.json()["channel"]["id"], f"st-{uuid.uuid4().hex[:23]}"
+    tell_ivs(arn, "Stream Start", stream_id)  # as the studio tells IVS
     started = StreamStateChanged(
         event_id=str(uuid.uuid4()),
         occurred_at=datetime.now(UTC),
-        channel_arn=f"arn:aws:ivs:us-east-1:123456789012:channel/{channel}",
+        channel_arn=arn,
         channel_id=channel,
         stream_id=stream_id,
         state="started",
@@ -75,7 +80,7 @@ def test_clip_that_on_a_live_stream_becomes_a_marker_signal(cloud):
     pubsub.publish("ivs-events", started, ordering_key=channel)
     assert poll(lambda: (s := spanner.stream(stream_id)) and s.state == "LIVE")
 
-    response = httpx.post(f"{api}/v1/streams/{stream_id}/markers")
+    response = httpx.post(f"{api}/v1/streams/{stream_id}/markers", headers=host)
 
     assert response.status_code == 202
     now = time.time()
@@ -84,6 +89,9 @@ def test_clip_that_on_a_live_stream_becomes_a_marker_signal(cloud):
 
 
 def test_clip_that_needs_a_live_stream(cloud):
-    response = httpx.post(f"{cloud['LIVECLIPS_API_URL']}/v1/streams/st-nope/markers")
+    response = httpx.post(
+        f"{cloud['LIVECLIPS_API_URL']}/v1/streams/st-nope/markers",
+        headers=bearer("marker-host", "creator"),
+    )
     assert response.status_code == 404
     assert response.json()["detail"]["code"] == "stream_not_found"

@@ -12,9 +12,14 @@ from fastapi.testclient import TestClient
 from adapters import spanner_moderation
 from adapters.spanner_moderation import StoredVerdict
 from api.app import app
+from domain.access import Role
+from tests.support import bearer
 
 pytestmark = pytest.mark.integration
-MODERATOR = {"X-Liveclips-User": "mod-ana"}
+
+
+def moderator() -> dict[str, str]:
+    return bearer("mod-ana", "moderator")
 
 
 @pytest.fixture
@@ -48,7 +53,7 @@ def test_flagged_verdicts_wait_in_the_queue_oldest_first(http):
     assert spanner_moderation.record([first]) == 1
     assert spanner_moderation.record([clean, second]) == 2
 
-    page = http.get("/v1/moderation/queue", params={"limit": 100}, headers=MODERATOR).json()
+    page = http.get("/v1/moderation/queue", params={"limit": 100}, headers=moderator()).json()
 
     assert mine(page, room) == [first.message_id, second.message_id]
 
@@ -57,10 +62,10 @@ def test_a_redelivered_batch_neither_duplicates_nor_reopens(http):
     room = uuid.uuid4().hex[:12]
     flagged = verdict(room, flagged=True)
     spanner_moderation.record([flagged])
-    http.post(path(flagged, "/decision"), json={"outcome": "uphold"}, headers=MODERATOR)
+    http.post(path(flagged, "/decision"), json={"outcome": "uphold"}, headers=moderator())
 
     assert spanner_moderation.record([flagged]) == 0
-    shown = http.get(path(flagged), headers=MODERATOR).json()
+    shown = http.get(path(flagged), headers=moderator()).json()
     assert shown["review_state"] == "UPHELD"
     assert [h["kind"] for h in shown["history"]] == ["ai", "decision"]
 
@@ -69,15 +74,15 @@ def test_decision_then_appeal_then_final_decision_with_the_whole_history(http):
     room = uuid.uuid4().hex[:12]
     flagged = verdict(room, flagged=True, user="viewer-7")
     spanner_moderation.record([flagged])
-    author = {"X-Liveclips-User": "viewer-7"}
+    author = bearer("viewer-7")
 
     upheld = http.post(path(flagged, "/decision"), json={"outcome": "uphold", "note": "rude"},
-                       headers=MODERATOR)  # fmt: skip
+                       headers=moderator())  # fmt: skip
     appealed = http.post(path(flagged, "/appeal"), json={"note": "it was a joke"}, headers=author)
-    queued = http.get("/v1/moderation/queue", params={"limit": 100}, headers=MODERATOR).json()
+    queued = http.get("/v1/moderation/queue", params={"limit": 100}, headers=moderator()).json()
     again = http.post(path(flagged, "/appeal"), json={"note": "please"}, headers=author)
     final = http.post(path(flagged, "/decision"), json={"outcome": "overturn"},
-                      headers={"X-Liveclips-User": "mod-ben"})  # fmt: skip
+                      headers=bearer("mod-ben", "admin"))  # fmt: skip
 
     assert upheld.json()["review_state"] == "UPHELD"
     assert appealed.json()["review_state"] == "APPEALED"
@@ -99,10 +104,12 @@ def test_only_the_author_appeals_and_only_what_was_acted_on(http):
     spanner_moderation.record([flagged, clean])
 
     stranger = http.post(path(flagged, "/appeal"), json={"note": "x"},
-                         headers={"X-Liveclips-User": "someone-else"})  # fmt: skip
+                         headers=bearer("someone-else"))  # fmt: skip
     nothing = http.post(path(clean, "/appeal"), json={"note": "x"},
-                        headers={"X-Liveclips-User": "viewer-1"})  # fmt: skip
-    undecidable = http.post(path(clean, "/decision"), json={"outcome": "uphold"}, headers=MODERATOR)
+                        headers=bearer("viewer-1"))  # fmt: skip
+    undecidable = http.post(
+        path(clean, "/decision"), json={"outcome": "uphold"}, headers=moderator()
+    )
 
     assert (stranger.status_code, stranger.json()["detail"]["code"]) == (403, "forbidden")
     assert nothing.status_code == 409 and "nothing was done" in nothing.json()["detail"]["message"]
@@ -115,8 +122,32 @@ def test_unknown_missing_identity_and_bad_bodies_are_clear_4xx(http):
     spanner_moderation.record([flagged])
 
     assert (
-        http.get(f"/v1/moderation/rooms/{room}/messages/nope", headers=MODERATOR).status_code == 404
+        http.get(f"/v1/moderation/rooms/{room}/messages/nope", headers=moderator()).status_code
+        == 404
     )
     assert http.get("/v1/moderation/queue").status_code == 401
-    bad = http.post(path(flagged, "/decision"), json={"outcome": "ban"}, headers=MODERATOR)
+    bad = http.post(path(flagged, "/decision"), json={"outcome": "ban"}, headers=moderator())
     assert bad.status_code == 422 and "outcome" in bad.text
+
+
+def test_the_queue_and_decisions_are_the_content_teams_appeals_the_authors(http):
+    room = uuid.uuid4().hex[:12]
+    flagged = verdict(room, flagged=True, user="viewer-9")
+    spanner_moderation.record([flagged])
+    for role in Role:
+        headers = bearer(f"queue-{role}", str(role))
+        queue = http.get("/v1/moderation/queue", headers=headers)
+        decided = http.post(path(flagged, "/decision"), json={"outcome": "uphold"}, headers=headers)
+        read = http.get(path(flagged), headers=headers)
+        team = role in (Role.MODERATOR, Role.ADMIN)
+        assert queue.status_code == read.status_code == (200 if team else 403), role
+        assert decided.status_code in ((200, 409) if team else (403,)), role
+    # The author reads their own verdict and appeals it; anyone else may not.
+    assert http.get(path(flagged), headers=bearer("viewer-9")).status_code == 200
+    stranger = http.post(path(flagged, "/appeal"), json={"note": "x"},
+                         headers=bearer("viewer-10", "creator"))  # fmt: skip
+    assert stranger.status_code == 403
+    appealed = http.post(path(flagged, "/appeal"), json={"note": "x"}, headers=bearer("viewer-9"))
+    assert appealed.status_code == 200 and appealed.json()["review_state"] == "APPEALED"
+    assert http.get(path(flagged)).status_code == 401
+    assert http.post(path(flagged, "/appeal"), json={"note": "x"}).status_code == 401

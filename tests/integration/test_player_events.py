@@ -11,14 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import app
-from tests.support import fresh_subscription, pull
+from tests.support import bearer, fresh_subscription, pull
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def http(emulators) -> TestClient:
-    return TestClient(app, headers={"X-Liveclips-User": "viewer-42"})
+    return TestClient(app, headers=bearer("viewer-42"))
 
 
 def event(kind: str = "heartbeat", **fields) -> dict:

@@ -1,0 +1,1 @@
+"""What the cloud deployment runs besides the services: AWS credentials from GCP."""

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The Cloud Functions source zip (docs/deploy.md, step 5), from the committed tree: the
+# packages the functions import, requirements.txt = requirements.lock, and a root
+# main.py re-exporting functions/gcp/main.py. Cloud Functions loads main.py from the
+# source root and puts that root on sys.path, which the package imports need.
+# Usage: deploy/package-functions.sh [OUT.zip]; prints the zip's path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$(realpath -m "${1:-out/functions-$(git rev-parse --short HEAD).zip}")"
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+
+git archive HEAD adapters deploy domain functions localcloud/__init__.py \
+    localcloud/resources.py media schemas services | tar -x -C "$stage"
+cp requirements.lock "$stage/requirements.txt"
+cat > "$stage/main.py" <<'PY'
+"""Cloud Functions' entry file: every entry point of functions/gcp/main.py."""
+
+from functions.gcp.main import *  # noqa: F403
+PY
+
+mkdir -p "$(dirname "$out")"
+rm -f "$out"
+python3 - "$stage" "$out" <<'PY'
+import sys, zipfile
+from pathlib import Path
+
+stage, out = Path(sys.argv[1]), sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        archive.write(path, path.relative_to(stage).as_posix())
+PY
+echo "$out"
