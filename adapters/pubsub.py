@@ -15,8 +15,9 @@ from localcloud.resources import DEAD_LETTER_TOPIC
 from schemas.events import DomainEvent
 
 log = logging.getLogger("liveclips.pubsub")
-# Pub/Sub rejects attribute values over 1024 bytes; a reason is a sentence, not a dump.
-_MAX_ATTRIBUTE = 1000
+# Pub/Sub rejects attribute values over 1024 bytes (not characters); a reason is a
+# sentence, not a dump.
+_MAX_ATTRIBUTE_BYTES = 1000
 
 
 @lru_cache(maxsize=1)
@@ -68,9 +69,14 @@ def dead_letter_nowait(original: bytes, *, reason: str, source: str) -> None:
 def _tagged(reason: str, source: str, attributes: Mapping[str, str] | None) -> dict[str, str]:
     return {
         **(attributes or {}),
-        "dead_letter_reason": reason[:_MAX_ATTRIBUTE],
+        "dead_letter_reason": _truncated(reason, _MAX_ATTRIBUTE_BYTES),
         "dead_letter_source": source,
     }
+
+
+def _truncated(text: str, max_bytes: int) -> str:
+    # A character cut in half at the limit is dropped rather than sent as invalid UTF-8.
+    return text.encode()[:max_bytes].decode(errors="ignore")
 
 
 def _send_nowait(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> None:

@@ -83,14 +83,20 @@ def _caller(claims: dict[str, Any]) -> Caller:
         raise _unauthenticated("invalid_token", "sub must be 1-128 printable characters")
     if not (isinstance(token_id, str) and 0 < len(token_id) <= _MAX_ID):
         raise _unauthenticated("invalid_token", "jti must be 1-128 characters")
-    if role not in {r.value for r in Role}:
+    if not isinstance(role, str) or role not in {r.value for r in Role}:
         raise _unauthenticated("invalid_token", f"role must be one of {[r.value for r in Role]}")
+    try:
+        issued_at = datetime.fromtimestamp(float(claims["iat"]), UTC)
+        expires_at = datetime.fromtimestamp(float(claims["exp"]), UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        # PyJWT checks only that they are integers: one past the year 9999 is not a time.
+        raise _unauthenticated("invalid_token", "iat and exp must be times") from error
     return Caller(
         user_id=user_id,
         role=Role(role),
         token_id=token_id,
-        issued_at=datetime.fromtimestamp(float(claims["iat"]), UTC),
-        expires_at=datetime.fromtimestamp(float(claims["exp"]), UTC),
+        issued_at=issued_at,
+        expires_at=expires_at,
     )
 
 

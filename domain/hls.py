@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,16 +43,29 @@ class PlaylistError(ValueError):
     pass
 
 
+# What m3u8 raises from its casts and lookups on a malformed tag (`#EXTINF:abc`,
+# `RESOLUTION=12`, `#EXT-X-MAP:=x`): it has no error type of its own.
+_M3U8_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
+
+def loads(text: str) -> m3u8.M3U8:
+    """m3u8.loads, with anything it cannot parse refused as a PlaylistError."""
+    try:
+        return m3u8.loads(text)
+    except _M3U8_ERRORS as exc:
+        raise PlaylistError(f"malformed HLS playlist: {type(exc).__name__}: {exc}") from exc
+
+
 def parse_media_playlist(text: str) -> MediaPlaylist:
     if not text.lstrip().startswith("#EXTM3U"):
         raise PlaylistError("not an HLS playlist: missing #EXTM3U header")
-    parsed = m3u8.loads(text)
+    parsed = loads(text)
     if parsed.is_variant:
         raise PlaylistError("expected a media playlist, got a multivariant playlist")
     segments: list[PlaylistSegment] = []
     start = 0.0
     for seg in parsed.segments:
-        if seg.duration is None or seg.duration <= 0:
+        if seg.duration is None or not math.isfinite(seg.duration) or seg.duration <= 0:
             raise PlaylistError(f"segment {seg.uri!r} has no positive #EXTINF duration")
         segments.append(
             PlaylistSegment(
@@ -69,12 +83,18 @@ def parse_media_playlist(text: str) -> MediaPlaylist:
 def _byte_range(spec: str | None, previous: Sequence[PlaylistSegment]) -> tuple[int, int] | None:
     if not spec:
         return None
-    length, _, offset = spec.partition("@")
-    if offset:
-        return int(length), int(offset)
+    length_text, _, offset_text = spec.partition("@")
+    try:
+        length, offset = int(length_text), int(offset_text) if offset_text else None
+    except ValueError as exc:
+        raise PlaylistError(f"#EXT-X-BYTERANGE:{spec} is not <length>[@<offset>]") from exc
+    if length < 0 or (offset is not None and offset < 0):
+        raise PlaylistError(f"#EXT-X-BYTERANGE:{spec} is negative")
+    if offset is not None:
+        return length, offset
     # RFC 8216: without an offset the range starts where the previous one of the same URI ended.
     last = previous[-1].byte_range if previous else None
-    return int(length), (last[0] + last[1]) if last else 0
+    return length, (last[0] + last[1]) if last else 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +126,7 @@ def plan_clip(playlist: MediaPlaylist, start_s: float, end_s: float) -> ClipPlan
 
 def choose_variant(multivariant_text: str, max_height: int) -> str:
     """URI of the tallest variant not above max_height (else the shortest there is)."""
-    parsed = m3u8.loads(multivariant_text)
+    parsed = loads(multivariant_text)
     if not parsed.is_variant or not parsed.playlists:
         raise PlaylistError("expected a multivariant playlist with at least one variant")
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import m3u8
-
-from domain.hls import PlaylistError, parse_media_playlist
+from domain.hls import PlaylistError, loads, parse_media_playlist
 from domain.vod_job import FRAME_CAPTURE_EVERY_S, SEGMENT_S
 
 POSTER_AT_FRACTION = 0.1  # an opening frame is often a title card or black
@@ -43,7 +41,10 @@ def parse_master(text: str) -> tuple[Variant, ...]:
     """The variants of a master playlist, as listed (MediaConvert lists them best first)."""
     if "#EXTM3U" not in text:
         raise InvalidVodOutput("master playlist: no #EXTM3U header")
-    parsed = m3u8.loads(text)
+    try:
+        parsed = loads(text)
+    except PlaylistError as exc:
+        raise InvalidVodOutput(f"master playlist: {exc}") from exc
     if not parsed.is_variant or not parsed.playlists:
         raise InvalidVodOutput("master playlist: lists no variant streams")
     variants = []

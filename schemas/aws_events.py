@@ -283,9 +283,12 @@ def load_json_object(raw: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
     """Decode ``raw`` into a JSON object, raising InvalidAwsEvent for anything else."""
     if isinstance(raw, Mapping):
         return dict(raw)
+    # A Lambda can be invoked with any JSON value (null, a list, a number) as its event.
+    if not isinstance(raw, str | bytes | bytearray):
+        raise InvalidAwsEvent(f"expected a JSON object, got {type(raw).__name__}")
     try:
         data = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, nesting
         raise InvalidAwsEvent(f"not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise InvalidAwsEvent(f"expected a JSON object, got {type(data).__name__}")
@@ -310,7 +313,11 @@ def parse_aws_event(raw: bytes | str | Mapping[str, Any]) -> AwsEvent:
     source, detail_type = data.get("source"), data.get("detail-type")
     # Checked before validation so a foreign event gets one plain sentence, not a
     # union-tag error listing every supported detail-type.
-    if (source, detail_type) not in SUPPORTED_EVENTS:
+    if (
+        not isinstance(source, str)
+        or not isinstance(detail_type, str)
+        or (source, detail_type) not in SUPPORTED_EVENTS
+    ):
         raise InvalidAwsEvent(f"unsupported event: source={source} detail-type={detail_type}")
     try:
         return _AWS_EVENT.validate_python(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.chat_rules import ROOM_LIMIT, USER_LIMIT
 
@@ -30,6 +30,19 @@ class ReviewRequest(BaseModel):
     RoomArn: str = Field(pattern=r"^arn:[^:]+:ivschat:[^:]*:[^:]*:room/[A-Za-z0-9]+$")
     Attributes: dict[str, str] = Field(default_factory=dict)
     Sender: ChatSender
+
+    @model_validator(mode="after")
+    def _is_text(self) -> ReviewRequest:
+        # JSON can carry a lone surrogate ("\ud800"), which is not text: the duplicate
+        # check and the published event encode to UTF-8 and would fail mid-review.
+        fields = [self.Content, self.MessageId, self.Sender.UserId, *self.Attributes.items()]
+        for value in fields:
+            for text in value if isinstance(value, tuple) else (value,):
+                try:
+                    text.encode()
+                except UnicodeEncodeError:
+                    raise ValueError("a field is not UTF-8 text (lone surrogate)") from None
+        return self
 
 
 class ReviewResponse(BaseModel):
