@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import json
 import uuid
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import redis
-import redis.asyncio
 
 from adapters import clip_stats, redis_store
 from adapters.config import settings
@@ -127,31 +125,14 @@ def page(ref: PageRef) -> tuple[str, str | None]:
 
 
 # The hot path, for async routes: the same scripts on the loop's asyncio client.
-_async_scripts_by_client: weakref.WeakKeyDictionary[
-    redis.asyncio.Redis, dict[str, redis.commands.core.AsyncScript]
-] = weakref.WeakKeyDictionary()
-
-
-def _async_scripts() -> dict[str, redis.commands.core.AsyncScript]:
-    client = redis_store.async_client()
-    scripts = _async_scripts_by_client.get(client)
-    if scripts is None:
-        scripts = {
-            "first": client.register_script(_FIRST_PAGE),
-            "page": client.register_script(_PAGE),
-        }
-        _async_scripts_by_client[client] = scripts
-    return scripts
-
-
 async def first_page_async(limit: int, variant: str) -> FirstPage:
     keys, args = _first_page_call(limit, variant)
-    return _first_page(await _async_scripts()["first"](keys=keys, args=args))
+    return _first_page(await redis_store.async_script(_FIRST_PAGE)(keys=keys, args=args))
 
 
 async def page_async(ref: PageRef) -> tuple[str, str | None]:
     keys, args = _page_call(ref)
-    epoch, body = await _async_scripts()["page"](keys=keys, args=args)
+    epoch, body = await redis_store.async_script(_PAGE)(keys=keys, args=args)
     return str(epoch), body
 
 

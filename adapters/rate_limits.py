@@ -9,12 +9,10 @@ refused by the per-address limit does not use up their per-user allowance.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 import redis
-import redis.asyncio
 
 from adapters import redis_store, revocations
 
@@ -82,17 +80,10 @@ def retry_after_s(*limits: Limit) -> float:
     return float(_limit_script()(keys=_keys(limits), args=_argv(limits))) / 1000.0
 
 
-_admit_scripts: weakref.WeakKeyDictionary[redis.asyncio.Redis, redis.commands.core.AsyncScript] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 async def admit(token_id: str, user_id: str, issued_at_s: float, *limits: Limit) -> float:
     """REVOKED, 0 (admitted and charged) or the seconds until the limits admit it."""
-    client = redis_store.async_client()
-    script = _admit_scripts.get(client)
-    if script is None:
-        script = _admit_scripts[client] = client.register_script(_ADMIT)
     keys = [*revocations.keys(token_id, user_id), *_keys(limits)]
-    waited = float(await script(keys=keys, args=[issued_at_s, *_argv(limits)]))
+    waited = float(
+        await redis_store.async_script(_ADMIT)(keys=keys, args=[issued_at_s, *_argv(limits)])
+    )
     return REVOKED if waited < 0 else waited / 1000.0

@@ -42,6 +42,21 @@ def async_client() -> redis.asyncio.Redis:
     return found
 
 
+# Scripts registered on each loop's client, by source: EVALSHA with one registration.
+_async_scripts: weakref.WeakKeyDictionary[
+    redis.asyncio.Redis, dict[str, redis.commands.core.AsyncScript]
+] = weakref.WeakKeyDictionary()
+
+
+def async_script(source: str) -> redis.commands.core.AsyncScript:
+    """`source` registered on this event loop's client (once per loop and script)."""
+    client = async_client()
+    scripts = _async_scripts.setdefault(client, {})
+    if source not in scripts:
+        scripts[source] = client.register_script(source)
+    return scripts[source]
+
+
 def load_live_session(recording_id: str) -> LiveSession:
     raw = client().get(f"highlights:live:{recording_id}")
     return LiveSession.from_dict(json.loads(str(raw))) if raw else LiveSession()
