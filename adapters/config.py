@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     clip_max_height: int = 720
     # Every highlight is rendered in the feed preset (with its instant clip) and these.
     clip_presets: list[PresetName] = Field(default=["vertical", "landscape"], min_length=1)
+    # The render queue's max_attempts (terraform/gcp/locals.tf): the worker dead-letters a
+    # task whose last attempt failed, before Cloud Tasks would drop it silently.
+    render_max_attempts: int = Field(default=10, ge=1)
     # Long clips are encoded in chunks of about this length in parallel (on workers with 4+
     # CPUs: clip_workers.render.MIN_CPUS_FOR_CHUNKS); 0 disables it.
     render_chunk_s: float = 10.0

@@ -17,7 +17,17 @@ from schemas.events import DomainEvent
 log = logging.getLogger("liveclips.pubsub")
 # Pub/Sub rejects attribute values over 1024 bytes (not characters); a reason is a
 # sentence, not a dump.
-_MAX_ATTRIBUTE_BYTES = 1000
+MAX_ATTRIBUTE_BYTES = 1000
+# Pub/Sub's limits, in bytes; the emulator takes more, so _send checks them.
+_MAX_ORDERING_KEY_BYTES = 1024
+_MAX_ATTRIBUTE_NAME_BYTES = 256
+_MAX_ATTRIBUTE_VALUE_BYTES = 1024
+
+
+class Unpublishable(ValueError):
+    """A message Pub/Sub refuses however often it is sent: an ordering key or attribute
+    over its limits, or text that is not UTF-8 (a lone surrogate). Permanent, so a caller
+    that dead-letters what it can never process (the bridges) dead-letters it."""
 
 
 @lru_cache(maxsize=1)
@@ -69,17 +79,34 @@ def dead_letter_nowait(original: bytes, *, reason: str, source: str) -> None:
 def _tagged(reason: str, source: str, attributes: Mapping[str, str] | None) -> dict[str, str]:
     return {
         **(attributes or {}),
-        "dead_letter_reason": _truncated(reason, _MAX_ATTRIBUTE_BYTES),
+        "dead_letter_reason": attribute_value(reason),
         "dead_letter_source": source,
     }
 
 
-def _truncated(text: str, max_bytes: int) -> str:
-    # A character cut in half at the limit is dropped rather than sent as invalid UTF-8.
+def attribute_value(text: str, max_bytes: int = MAX_ATTRIBUTE_BYTES) -> str:
+    """`text` cut to at most `max_bytes` of UTF-8, so Pub/Sub accepts it as an attribute
+    value (for anything that publishes free text there, such as a dead-letter reason).
+    A character cut in half at the limit is dropped rather than sent as invalid UTF-8."""
     return text.encode()[:max_bytes].decode(errors="ignore")
 
 
+def _refuse_unpublishable(attributes: Mapping[str, str], ordering_key: str) -> None:
+    checks = [("the ordering key", ordering_key, _MAX_ORDERING_KEY_BYTES)]
+    for name, value in attributes.items():
+        checks.append((f"attribute name {name[:40]!r}", name, _MAX_ATTRIBUTE_NAME_BYTES))
+        checks.append((f"attribute {name[:40]!r}", value, _MAX_ATTRIBUTE_VALUE_BYTES))
+    for what, text, limit in checks:
+        try:
+            size = len(text.encode())
+        except UnicodeEncodeError as error:
+            raise Unpublishable(f"{what} is not valid UTF-8: {error}") from error
+        if size > limit:
+            raise Unpublishable(f"{what} is {size} bytes, Pub/Sub takes at most {limit}")
+
+
 def _send_nowait(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> None:
+    _refuse_unpublishable(attributes, ordering_key)
     path = topic_path(topic)
     client = _publisher()
     future = client.publish(path, data, ordering_key=ordering_key, **attributes)
@@ -95,6 +122,7 @@ def _send_nowait(topic: str, data: bytes, attributes: Mapping[str, str], orderin
 
 
 def _send(topic: str, data: bytes, attributes: Mapping[str, str], ordering_key: str) -> str:
+    _refuse_unpublishable(attributes, ordering_key)
     path = topic_path(topic)
     client = _publisher()
     future = client.publish(path, data, ordering_key=ordering_key, **attributes)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,14 +58,22 @@ def async_script(source: str) -> redis.commands.core.AsyncScript:
     return scripts[source]
 
 
-def load_live_session(recording_id: str) -> LiveSession:
-    raw = client().get(f"highlights:live:{recording_id}")
-    return LiveSession.from_dict(json.loads(str(raw))) if raw else LiveSession()
+# Feeding a segment and finishing the show both change the detector state; one writer
+# at a time, so every segment is fed exactly once. Longer than any catch-up takes.
+_LIVE_LOCK_TTL_S = 120
+_LIVE_LOCK_WAIT_S = 30
 
 
-def save_live_session(recording_id: str, session: LiveSession) -> None:
-    state = json.dumps(session.to_dict())
-    client().set(f"highlights:live:{recording_id}", state, ex=_STATE_TTL_S)
+@contextmanager
+def live_session(recording_id: str) -> Iterator[LiveSession]:
+    """The live detector state of a recording, loaded under its lock and saved when the
+    block ends without an exception (with one, nothing is saved and the lock is freed)."""
+    key = f"highlights:live:{recording_id}"
+    with client().lock(f"{key}:lock", timeout=_LIVE_LOCK_TTL_S, blocking_timeout=_LIVE_LOCK_WAIT_S):
+        raw = client().get(key)
+        session = LiveSession.from_dict(json.loads(str(raw))) if raw else LiveSession()
+        yield session
+        client().set(key, json.dumps(session.to_dict()), ex=_STATE_TTL_S)
 
 
 _SESSION_TTL_S = 6 * 3600  # a playback session silent this long is over

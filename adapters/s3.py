@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.config import settings
@@ -22,7 +23,14 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def client() -> S3Client:
     config = settings()
-    return boto3.client("s3", endpoint_url=config.aws_endpoint_url, region_name=config.aws_region)
+    # SigV4 for everything, presigned URLs and upload forms included: boto3 still signs
+    # those with SigV2 unless told, which AWS is retiring and newer regions never took.
+    return boto3.client(
+        "s3",
+        endpoint_url=config.aws_endpoint_url,
+        region_name=config.aws_region,
+        config=Config(signature_version="s3v4"),
+    )
 
 
 def read_bytes(bucket: str, key: str, byte_range: tuple[int, int] | None = None) -> bytes:
@@ -34,6 +42,14 @@ def read_bytes(bucket: str, key: str, byte_range: tuple[int, int] | None = None)
         Bucket=bucket, Key=key, Range=f"bytes={offset}-{offset + length - 1}"
     )
     return ranged["Body"].read()
+
+
+def missing(error: BaseException) -> str | None:
+    """ "bucket" or "object" when `error` is S3 saying it does not exist, else None."""
+    if not isinstance(error, ClientError):
+        return None
+    code = error.response.get("Error", {}).get("Code")
+    return {"NoSuchBucket": "bucket", "NoSuchKey": "object", "404": "object"}.get(str(code))
 
 
 def upload(path: Path, bucket: str, key: str, content_type: str) -> None:

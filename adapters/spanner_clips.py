@@ -1,7 +1,8 @@
 """Clips in Spanner: the state machine that makes a render happen once per clip.
 
 RENDERING (a worker owns it; redelivery renders again, overwriting the same keys) ->
-PUBLISHED (every output uploaded; a redelivered task stops at once). The feed preset's
+PUBLISHED (every output uploaded; a redelivered task stops at once), or FAILED after
+the render queue's last attempt. The feed preset's
 clip becomes visible earlier, as an instant clip, when PublishedAt and InstantKey are set.
 """
 
@@ -20,7 +21,8 @@ from domain.clip_titles import clip_tags, clip_title
 from domain.programs import earliest_overlapping_start
 from schemas.events import HighlightDetected
 
-ClipState = Literal["RENDERING", "PUBLISHED"]
+# FAILED: every attempt the render queue allows has failed (the task is dead-lettered).
+ClipState = Literal["RENDERING", "PUBLISHED", "FAILED"]
 _T = spanner.param_types
 
 
@@ -83,6 +85,30 @@ def claim(highlight: HighlightDetected, clip_id: str, preset: str) -> Claim:
         return claimed
 
     result: Claim = database().run_in_transaction(work)
+    return result
+
+
+def give_up_after(recording_id: str, clip_id: str, max_attempts: int) -> bool:
+    """After a failed render: True, with the clip now FAILED, when it has had its last
+    attempt; False when Cloud Tasks is to try again."""
+
+    def work(txn: Transaction) -> bool:
+        row = _one(
+            txn,
+            "SELECT Attempts FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
+            rec=recording_id,
+            clip=clip_id,
+        )
+        if row is None or row[0] < max_attempts:
+            return False
+        txn.update(
+            "Clips",
+            columns=("RecordingId", "ClipId", "State"),
+            values=[(recording_id, clip_id, "FAILED")],
+        )
+        return True
+
+    result: bool = database().run_in_transaction(work)
     return result
 
 

@@ -322,7 +322,7 @@ class StudioClip(BaseModel):
     stream_id: str | None
     channel_id: str
     preset: str
-    state: str = Field(description="RENDERING or PUBLISHED")
+    state: str = Field(description="RENDERING, PUBLISHED or FAILED")
     start_s: float
     end_s: float
     duration_s: float

@@ -43,6 +43,7 @@ from rich.table import Table
 
 from adapters import ivs_recordings, s3, spanner_clips
 from adapters.config import settings
+from bench.background import Background
 from bench.clip_render import loadavg, machine, naive_vertical_args, run_command, stats
 from cli.broadcast import bridge_sink
 from domain.highlight_engine.types import Detection
@@ -67,7 +68,7 @@ console = Console() if Console().is_terminal else Console(width=120)
 # --- clip.published arrivals -------------------------------------------------------------
 
 
-class Arrivals:
+class Arrivals(Background):
     """Pulls a subscription of `clips` in the background; when each event arrived."""
 
     def __init__(self, subscription: str) -> None:
@@ -75,22 +76,13 @@ class Arrivals:
         self.seen: dict[tuple[str, str, str], float] = {}  # (highlight, preset, rendition)
         self.events: list[dict[str, Any]] = []
         self._changed = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
-    def __enter__(self) -> Arrivals:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
+    def run(self, stop: threading.Event) -> None:
 
         subscriber = pubsub_v1.SubscriberClient()
         try:
-            while not self._stop.is_set():
+            while not stop.is_set():
                 response = subscriber.pull(
                     subscription=self.subscription,
                     max_messages=100,

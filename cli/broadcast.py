@@ -6,7 +6,9 @@ environment at a local cloud.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,23 +24,40 @@ from functions.aws.local_context import LocalLambdaContext
 from studio.ivs_events import STREAM_STATE_CHANGE
 from studio.run import StudioRun, run_studio
 
+log = logging.getLogger("liveclips.broadcast")
 
-def bridge_sink() -> Callable[[dict[str, Any]], None]:
-    """EventBridge -> the IVS bridge Lambda, invoked in-process as EventBridge would."""
+
+Sink = Callable[[dict[str, Any]], None]
+# Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes);
+# locally seconds, so a short outage downstream is ridden out while one watches.
+RETRY_DELAYS_S = (2.0, 6.0)
+
+
+def bridge_sink(retry_delays_s: Sequence[float] = RETRY_DELAYS_S) -> Sink:
+    """EventBridge -> the IVS bridge Lambda, invoked in-process as EventBridge would:
+    asynchronously, so a failed invocation is retried; the last failure is raised."""
     # In-process, the Lambda's per-event JSON logs would drown the command's own output.
     bridge_logger.setLevel("WARNING")
 
     def send(event: dict[str, Any]) -> None:
-        lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+        for delay_s in (*retry_delays_s, None):
+            try:
+                lambda_handler(event, LocalLambdaContext("ivs-bridge"))
+                return
+            except Exception as exc:
+                if delay_s is None:
+                    raise
+                log.warning("ivs bridge failed (%r); retrying in %.0f s", exc, delay_s)
+                time.sleep(delay_s)
 
     return send
 
 
-def ingest_sink() -> Callable[[dict[str, Any]], None]:
+def ingest_sink(eventbridge: Sink | None = None) -> Sink:
     """The studio's events as IVS's ingest would spread them: a stream going live or
     offline is told to IVS itself (the local stand-in, whose PutMetadata and GetStream
-    depend on it), then everything goes to EventBridge (the bridge Lambda)."""
-    bridge = bridge_sink()
+    depend on it), then everything goes to EventBridge (by default the bridge Lambda)."""
+    bridge = eventbridge or bridge_sink()
     ivs_url = settings().ivs_endpoint_url
 
     def send(event: dict[str, Any]) -> None:

@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from adapters import pubsub, s3
+from adapters import pubsub, s3, spanner_clips
+from adapters.config import settings
 from clip_workers.pieces import PieceRequest
 from clip_workers.render import render
 from domain.hls import NotYetAvailable
@@ -51,7 +52,20 @@ async def render_task(request: Request) -> JSONResponse:
         outcome = await run_in_threadpool(render, task)
     except NotYetAvailable as pending:
         return JSONResponse({"status": "retry", "reason": str(pending)}, status_code=503)
+    except Exception as error:
+        if not await run_in_threadpool(_last_attempt, task):
+            raise  # a 500: Cloud Tasks tries again with backoff
+        reason = f"render failed on its last attempt: {error!r}"
+        log.error("clip %s: %s", task.clip_id, reason)
+        pubsub.dead_letter(body, reason=reason, source="clip_worker")
+        return JSONResponse({"status": "failed", "clip_id": task.clip_id, "reason": reason})
     return JSONResponse({"status": outcome.status, "clip_id": outcome.clip_id, "key": outcome.key})
+
+
+def _last_attempt(task: RenderClipTask) -> bool:
+    return spanner_clips.give_up_after(
+        task.highlight.recording_id, task.clip_id, settings().render_max_attempts
+    )
 
 
 @app.post("/pieces/encode")

@@ -65,9 +65,13 @@ def plan_cut(
     copy_allowed: bool,
     chunk_s: float | None = None,
 ) -> CutPlan:
+    half = frame_s / 2
+    if keyframes:
+        # A stream begins with a keyframe: nothing is before it to encode (a fetched
+        # segment's first frame sits a few ms after 0, where a clip on its bound starts).
+        start_s = max(start_s, min(keyframes) - half)
     if end_s - start_s < frame_s:
         raise ValueError(f"a clip of {end_s - start_s:.3f}s is shorter than one frame")
-    half = frame_s / 2
     inside = sorted(k for k in keyframes if start_s - half <= k <= end_s + half)
     if copy_allowed and len(inside) >= 2:
         return _smart(inside, start_s, end_s, half)
@@ -78,7 +82,9 @@ def _smart(inside: list[float], start_s: float, end_s: float, half: float) -> Cu
     first, last = inside[0], inside[-1]
     pieces: list[Piece] = []
     copy_from = start_s
-    if first - start_s > half:
+    # The head is encoded only if a frame lies before the first keyframe: a start in the
+    # last frame interval before it begins the clip on the keyframe itself.
+    if frames_between(start_s, first - half, anchor_s=first, frame_s=2 * half) > 0:
         pieces.append(Piece(start_s, first - half, copy=False))
         copy_from = first - half
     if end_s - last > half:

@@ -14,7 +14,7 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +74,8 @@ class LocalCloud:
         self.ready_timeout_s = ready_timeout_s
         # Keeps our own children's Popen objects alive so they are reaped, not zombies.
         self._children: dict[int, subprocess.Popen[bytes]] = {}
+        # Set over the cloud's own variables for app services only (restart_services).
+        self.service_overrides: dict[str, str] = {}
 
     def up(self, *, services: bool = True) -> CloudEnv:
         """Start (or reuse) the emulators, provision them, then start the app services.
@@ -125,12 +127,65 @@ class LocalCloud:
         return {} if state is None else {s.name: s for s in self._statuses(state)}
 
     def env(self) -> dict[str, str]:
+        return self._loaded().env()
+
+    def restart_services(
+        self, names: Sequence[str] | None = None, *, overrides: Mapping[str, str] | None = None
+    ) -> None:
+        """Restart app services (all, or `names`) on their ports. `overrides` (kept for
+        later restarts until changed; {} drops them) are set over the cloud's variables in
+        the services' environment only: fault tests route the services' calls through a
+        proxy this way while the tests themselves talk to the emulators directly."""
+        with statefile.locked(self.state_dir):
+            state = self._loaded()
+            if overrides is not None:
+                self.service_overrides = dict(overrides)
+            chosen = [
+                r for r in state.running.values()
+                if r.kind == "service" and (names is None or r.name in names)
+            ]  # fmt: skip
+            procs.stop([r.proc() for r in chosen])
+            for record in chosen:
+                del state.running[record.name]
+            statefile.save(self.state_file, state)
+            self._start_services(state)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process group, as the platform kills an instance mid-request."""
+        state = self._loaded()
+        proc = state.running[name].proc()
+        procs.kill(proc)
+
+    def restart_emulator(self, name: str, *, functions_url: str | None = None) -> None:
+        """Stop one emulator and start a fresh one on the same port, then provision it
+        again (an emulator keeps everything in memory: what it held is gone, as after a
+        crash). Push subscriptions point at `functions_url` (default: the functions)."""
+        emulator = next(e for e in EMULATORS if e.name == name)
+        with statefile.locked(self.state_dir):
+            state = self._loaded()
+            procs.stop([state.running.pop(name).proc()])
+            port = state.ports[name]
+            record = self._spawn(
+                name, "emulator", emulator.argv(port, self.state_dir), port, child_env({})
+            )
+            state.running[name] = record
+            statefile.save(self.state_file, state)
+            procs.wait_ready(
+                {name: (record.proc(), functools.partial(emulator.ready, port))},
+                self.ready_timeout_s,
+            )
+            from localcloud.provision import provision  # noqa: PLC0415
+
+            env = state.env()
+            provision(env, functions_url or env["LIVECLIPS_FUNCTIONS_URL"])
+
+    def _loaded(self) -> State:
         state = statefile.load(self.state_file)
         if state is None:
             raise LocalCloudError(
                 f"the local cloud is not up (no {self.state_file}); run `liveclips local up`"
             )
-        return state.env()
+        return state
 
     def _start_emulators(self) -> State:
         started = time.monotonic()
@@ -180,7 +235,7 @@ class LocalCloud:
         stale = [state.running.pop(s.name) for s in to_start if s.name in state.running]
         procs.stop([r.proc() for r in stale])  # crashed, wedged or holding stale URLs
 
-        env = child_env(state.env())
+        env = child_env({**state.env(), **self.service_overrides})
         begun = time.monotonic()
         checks = {}
         started: list[Running] = []

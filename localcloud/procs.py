@@ -162,6 +162,12 @@ def stop(procs: Sequence[Proc], grace_s: float = 5.0) -> list[str]:
     return [p.name for p in running]
 
 
+def kill(proc: Proc) -> None:
+    """SIGKILL the whole group at once: no handler runs, nothing is cleaned up."""
+    _signal_members(group_members(proc), signal.SIGKILL)
+    wait_for_exit(proc, 5.0)
+
+
 def wait_for_exit(proc: Proc, timeout_s: float) -> bool:
     """True once no process of `proc`'s group is left (reaping our own children)."""
     deadline = time.monotonic() + timeout_s

@@ -121,10 +121,15 @@ def approve(highlight_id: str) -> spanner_highlights.Candidate | None:
     return candidate
 
 
+def rendered_presets() -> list[str]:
+    """Every preset an approved highlight is rendered in, the feed's first."""
+    return list(dict.fromkeys([FEED_PRESET, *settings().clip_presets]))
+
+
 def _enqueue_renders(highlight: HighlightDetected) -> None:
     # Playable at once, whatever the render queue holds; the feed's preset renders first.
     clips.try_publish_instant(highlight)
-    for preset in dict.fromkeys([FEED_PRESET, *settings().clip_presets]):
+    for preset in rendered_presets():
         tasks.enqueue_render(RenderClipTask(highlight=highlight, preset=preset))
 
 

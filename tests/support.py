@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from google.cloud import pubsub_v1
 
 from adapters.config import settings
 from localcloud.dev_issuer import request_token
+from schemas.events import DomainEvent
 
 
 @contextmanager
@@ -27,6 +30,12 @@ def fresh_subscription(topic: str) -> Iterator[str]:
     finally:
         subscriber.delete_subscription(subscription=path)
         subscriber.close()
+
+
+def deliver(entry: Callable[[dict[str, Any], Any], None], event: DomainEvent) -> None:
+    """Call a Cloud Function entry point in-process, with the body a push delivery has."""
+    data = base64.b64encode(event.model_dump_json().encode()).decode()
+    entry({"data": data, "attributes": event.envelope_attributes()}, None)
 
 
 def publish_raw(topic: str, data: bytes, **attributes: str) -> None:

@@ -119,9 +119,13 @@ class LiveSession:
         self.next_index = segment.index + 1
         return found
 
+    def has_seen(self, recorded_s: float) -> bool:
+        """Whether every second of a recording this long has been fed."""
+        return self.next_t >= math.floor(recorded_s) - 1
+
     def finish(self, recorded_s: float) -> list[Detection]:
         """The show is over: decide what is still open, once every segment is in."""
-        if self.next_t < math.floor(recorded_s) - 1:
+        if not self.has_seen(recorded_s):
             raise SegmentsStillInFlight(
                 f"the recording has {recorded_s:.1f}s, the detector has seen {self.next_t}s"
             )

@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from adapters import dynamodb, pubsub
 from adapters.config import settings
 from domain.ivs_translation import Forward, NotForThisBridge, PassOver
-from schemas.aws_events import AwsEvent, InvalidAwsEvent, parse_aws_event
+from schemas.aws_events import AwsEvent, InvalidAwsEvent, load_json_object, parse_aws_event
 
 Translate = Callable[[AwsEvent], Forward | PassOver]
 Handler = Callable[[Any, LambdaContext], dict[str, str]]
@@ -67,9 +67,12 @@ def bridge(logger: Logger, translate: Translate) -> Handler:
     @logger.inject_lambda_context
     def lambda_handler(event: Any, context: LambdaContext) -> dict[str, str]:
         try:
-            parse_aws_event(event)
+            # The object, also when the event came as JSON text: the idempotency key is
+            # read from it (from a string it found none and published every delivery).
+            raw = load_json_object(event)
+            parse_aws_event(raw)
             idempotency.register_lambda_context(context)
-            return forward_once()(raw=event)
+            return forward_once()(raw=raw)
         except (InvalidAwsEvent, NotForThisBridge, ValueError) as error:
             reason = str(error)
             logger.warning("rejected", extra={"reason": reason})

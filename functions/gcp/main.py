@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import logging
 import math
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
-from adapters import feed_cache, ivs_recordings, pubsub, redis_store, s3, signal_store, spanner
+from adapters import feed_cache, pubsub, redis_store, signal_store, spanner
 from domain.clip_presets import FEED_PRESET
-from domain.highlight_engine.live import SegmentSignals
-from domain.ids import stable_id
+from domain.highlight_engine.live import LiveSession, SegmentSignals
 from functions.gcp.pubsub_entry import pubsub_function, task_function
-from media.analysis import analyze_media
-from media.ffmpeg import LOUDNESS_STEP_S
 from schemas.events import (
     AudienceSample,
     ChatMessagePosted,
@@ -34,14 +29,10 @@ from schemas.events import (
     VodJobChanged,
     VodReady,
 )
-from services import highlights, uploads, vod
+from services import highlights, segments, uploads, vod
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")
-
-
-class SegmentNotInPlaylistYet(RuntimeError):
-    """The S3 event outran the playlist update; redelivery will find it."""
 
 
 @pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)
@@ -72,41 +63,35 @@ def lifecycle(event: StreamStateChanged | RecordingStateChanged | LimitBreached)
 
 @pubsub_function(SegmentReady)
 def analyze_segment(segment: SegmentReady) -> None:
-    # Audio is the same in every rendition, so loudness is measured on the smallest.
-    rendition = ivs_recordings.smallest_rendition(segment.bucket, segment.recording_prefix)
-    if segment.rendition != rendition.path:
-        return
-    playlist = ivs_recordings.media_playlist(segment.bucket, segment.recording_prefix, rendition)
-    entry = playlist.find(segment.key.rsplit("/", 1)[-1])
-    if entry is None or entry.program_date_time is None:
-        raise SegmentNotInPlaylistYet(f"{segment.key} is not in the {rendition.path} playlist yet")
-    with tempfile.TemporaryDirectory() as scratch:
-        local = Path(scratch) / "segment.ts"
-        local.write_bytes(s3.read_bytes(segment.bucket, segment.key))
-        media = analyze_media(local)
-    per_second = media.per_second()
-    analyzed = SegmentAnalyzed(
-        event_id=stable_id("segment.analyzed", segment.key),
-        occurred_at=segment.occurred_at,
-        bucket=segment.bucket,
-        recording_prefix=segment.recording_prefix,
-        recording_id=segment.recording_id,
-        channel_id=segment.channel_id,
-        rendition=segment.rendition,
-        index=segment.index,
-        start_s=entry.start_s,
-        duration_s=entry.duration_s,
-        segment_started_at=entry.program_date_time,
-        loudness_step_s=LOUDNESS_STEP_S,
-        momentary_lufs=list(media.momentary_lufs),
-        media_seconds=[per_second[t] for t in sorted(per_second)],
-    )
-    pubsub.publish("segment-analyses", analyzed, ordering_key=segment.channel_id)
+    analyzed = segments.analysis_of(segment)
+    if analyzed is not None:
+        pubsub.publish("segment-analyses", analyzed, ordering_key=segment.channel_id)
 
 
 @pubsub_function(SegmentAnalyzed)
 def detect_highlights(segment: SegmentAnalyzed) -> None:
-    session = redis_store.load_live_session(segment.recording_id)
+    with redis_store.live_session(segment.recording_id) as session:
+        missed: list[SegmentAnalyzed] = []
+        if segment.index > session.next_index:
+            # An earlier analysis was lost or overtaken: read it from the recording.
+            log.warning(
+                "recording %s: segments %d-%d never arrived; reading them from the recording",
+                segment.recording_id, session.next_index, segment.index - 1,
+            )  # fmt: skip
+            missed = segments.catch_up(
+                bucket=segment.bucket,
+                prefix=segment.recording_prefix,
+                recording_id=segment.recording_id,
+                channel_id=segment.channel_id,
+                from_index=session.next_index,
+                to_index=segment.index,
+                occurred_at=segment.occurred_at,
+            )
+        for each in (*missed, segment):
+            _detect(session, each)
+
+
+def _detect(session: LiveSession, segment: SegmentAnalyzed) -> None:
     recording_epoch = segment.segment_started_at.timestamp() - segment.start_s
     window = (session.window_start(), math.ceil(segment.start_s + segment.duration_s))
     raw = signal_store.between(segment.channel_id, recording_epoch, *window)
@@ -130,7 +115,6 @@ def detect_highlights(segment: SegmentAnalyzed) -> None:
         # Effects before state: a crash here redelivers the segment, and every effect
         # is keyed by the same deterministic ids, so the retry repeats nothing.
         highlights.submit(recording.highlight(detection))
-    redis_store.save_live_session(segment.recording_id, session)
 
 
 @pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)
@@ -138,19 +122,32 @@ def finish_highlights(event: StreamStateChanged | RecordingStateChanged | LimitB
     """After Recording End, close the moments the show ended in the middle of."""
     if not isinstance(event, RecordingStateChanged) or event.status != "ended":
         return
-    session = redis_store.load_live_session(event.recording_id)
     recorded_s = (event.duration_ms or 0) / 1000
-    recording = highlights.RecordingRef(
-        bucket=event.bucket,
-        prefix=event.key_prefix,
-        recording_id=event.recording_id,
-        channel_id=event.channel_id,
-        started_at=datetime.fromtimestamp(session.recording_epoch_s, UTC),
-        recorded_until_s=recorded_s,
-    )
-    for detection in session.finish(recorded_s):
-        highlights.submit(recording.highlight(detection))
-    redis_store.save_live_session(event.recording_id, session)
+    with redis_store.live_session(event.recording_id) as session:
+        if not session.has_seen(recorded_s):
+            # The last analyses are late or lost; the recording is complete, so read them
+            # from it rather than wait (a live one arriving later is then a no-op).
+            log.info("recording %s ended: reading its last segments from it", event.recording_id)
+            for missed in segments.catch_up(
+                bucket=event.bucket,
+                prefix=event.key_prefix,
+                recording_id=event.recording_id,
+                channel_id=event.channel_id,
+                from_index=session.next_index,
+                to_index=None,
+                occurred_at=event.occurred_at,
+            ):
+                _detect(session, missed)
+        recording = highlights.RecordingRef(
+            bucket=event.bucket,
+            prefix=event.key_prefix,
+            recording_id=event.recording_id,
+            channel_id=event.channel_id,
+            started_at=datetime.fromtimestamp(session.recording_epoch_s, UTC),
+            recorded_until_s=recorded_s,
+        )
+        for detection in session.finish(recorded_s):
+            highlights.submit(recording.highlight(detection))
 
 
 @pubsub_function(ChatMessagePosted, AudienceSample, StreamMarker)

@@ -17,12 +17,12 @@ import apache_beam as beam
 from apache_beam.metrics.metric import Metrics
 from apache_beam.pvalue import PCollection
 
+from adapters.pubsub import attribute_value
 from pipelines.engagement.events import NAMESPACE, BadRow
 from pipelines.engagement.tables import COLUMNS, Row, key_of, values_of
 
 DEAD_LETTER_TOPIC = "dead-letter"  # localcloud.resources.DEAD_LETTER_TOPIC
 DEAD_LETTER_SOURCE = "engagement-pipeline"
-_MAX_ATTRIBUTE = 1024
 
 
 def read_pubsub(subscription: str, *, direct_runner: bool) -> beam.PTransform[Any, Any]:
@@ -108,7 +108,8 @@ class UpsertToSpanner(beam.DoFn):
 
 class PublishDeadLetters(beam.DoFn):
     """BadRow -> the `dead-letter` topic, original bytes, reason as an attribute (the same
-    attributes as adapters.pubsub.dead_letter); published per bundle, awaited at its end."""
+    attributes as adapters.pubsub.dead_letter, the reason cut to what Pub/Sub accepts the
+    same way); published per bundle, awaited at its end."""
 
     def __init__(self, project: str, topic: str = DEAD_LETTER_TOPIC) -> None:
         self._topic = f"projects/{project}/topics/{topic}"
@@ -126,7 +127,7 @@ class PublishDeadLetters(beam.DoFn):
             self._publisher.publish(
                 self._topic,
                 bad.raw,
-                dead_letter_reason=bad.reason[:_MAX_ATTRIBUTE],
+                dead_letter_reason=attribute_value(bad.reason),
                 dead_letter_source=DEAD_LETTER_SOURCE,
             )
         )

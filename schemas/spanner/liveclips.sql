@@ -93,7 +93,8 @@ CREATE INDEX HighlightsByStatus ON HighlightCandidates (Status, DetectedAt DESC)
 CREATE INDEX RecordingsByStream ON Recordings (StreamId);
 
 -- One row per (highlight, preset); ClipId is derived from (recording, start, end, preset).
--- State: RENDERING while a worker owns it, PUBLISHED once every output is in the bucket.
+-- State: RENDERING while a worker owns it, PUBLISHED once every output is in the bucket,
+-- FAILED when the render queue's last attempt failed (the task is dead-lettered).
 -- The feed preset's clip is visible from PublishedAt on: first as the instant clip
 -- (InstantKey, a playlist over the recording), then as the rendered one. HiddenAt: taken
 -- down by the content team (every preset of the highlight); no read shows it after that.

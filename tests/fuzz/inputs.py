@@ -117,3 +117,26 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
             cut = draw(st.integers(0, len(line)))
             lines[at] = line[:cut] + draw(st.text(nasty_chars, max_size=12)) + line[cut + 1 :]
     return "\n".join(lines)
+
+
+@st.composite
+def hostile_strings(draw: st.DrawFn, document: Any, steps: int = 2) -> Any:
+    """`document` with hostile text (long runs, controls, bidi overrides) spliced into a
+    few of its string values: ids, names, ARNs and keys that keep their shape but carry
+    what nobody planned for (`mutations` replaces values with short arbitrary ones)."""
+    for _ in range(draw(st.integers(1, steps))):
+        strings = [p for p in _paths(document) if p and isinstance(_at(document, p), str)]
+        if not strings:
+            break
+        path = draw(st.sampled_from(strings))
+        value: str = _at(document, path)
+        cut = draw(st.integers(0, len(value)))
+        spliced = value[:cut] + draw(nasty_text) + value[cut:]
+        document = _mutate(document, path, "replace", spliced)
+    return document
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document

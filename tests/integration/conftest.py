@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -53,3 +54,22 @@ def highlight_of(run: StudioRun, start_s: float, end_s: float, **extra: Any) -> 
         "reason": "test",
     }
     return HighlightDetected(**{**fields, **extra})
+
+
+def copy_of_recording(run: StudioRun, name: str) -> tuple[str, str]:
+    """The show's recording again under a new recording id (a recording no pipeline has
+    seen): (recording id, prefix)."""
+    source = run.broadcast.recording_prefix
+    recording_id = f"{name}{uuid.uuid4().hex[:10]}"
+    prefix = f"{source.rsplit('/', 1)[0]}/{recording_id}"
+    client = s3.client()
+    for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket=run.broadcast.bucket, Prefix=f"{source}/"
+    ):
+        for item in page.get("Contents", []):
+            client.copy_object(
+                Bucket=run.broadcast.bucket,
+                Key=prefix + item["Key"][len(source) :],
+                CopySource={"Bucket": run.broadcast.bucket, "Key": item["Key"]},
+            )
+    return recording_id, prefix

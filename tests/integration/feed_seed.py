@@ -3,7 +3,6 @@ pipeline uses (a highlight row, then the instant clip), on the emulators."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from domain.ids import clip_id, highlight_id
 from functions.gcp.main import index_feed
 from schemas.events import HighlightDetected
 from services.clips import clip_published
+from tests.support import deliver
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,7 @@ def announce_clip(made: HighlightDetected, key: str) -> None:
         bucket=settings().media_bucket,
         key=key,
     )
-    data = base64.b64encode(event.model_dump_json().encode()).decode()
-    index_feed({"data": data, "attributes": event.envelope_attributes()}, None)
+    deliver(index_feed, event)
 
 
 def fresh_feed() -> None:

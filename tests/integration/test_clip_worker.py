@@ -13,7 +13,7 @@ from adapters import s3, spanner_clips
 from adapters.config import settings
 from schemas.events import ClipPublished, RenderClipTask
 from services import clips
-from tests.integration.conftest import highlight_of
+from tests.integration.conftest import copy_of_recording, highlight_of
 from tests.support import fresh_subscription, pull
 
 pytestmark = pytest.mark.integration
@@ -155,6 +155,45 @@ def test_a_worker_that_died_mid_render_is_finished_by_the_retry(quiet_show):
     row = spanner_clips.clip_row(task.highlight.recording_id, task.clip_id)
     assert (row["State"], row["Attempts"]) == ("PUBLISHED", 2)
     assert (row["Width"], row["Height"]) == (1080, 1080)
+
+
+def unreadable_task(run) -> RenderClipTask:
+    """A landscape clip of a copy of the show whose media segments are all zeros."""
+    recording_id, prefix = copy_of_recording(run, "broken")
+    bucket = run.broadcast.bucket
+    listed = s3.client().list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/media/hls/")
+    for item in listed["Contents"]:
+        if item["Key"].endswith(".ts"):
+            s3.put_bytes(b"\0" * item["Size"], bucket, item["Key"], "video/MP2T")
+    highlight = highlight_of(run, 2.0, 6.0).model_copy(
+        update={"recording_id": recording_id, "recording_prefix": prefix}
+    )
+    return RenderClipTask(highlight=highlight, preset="landscape")
+
+
+def test_a_failed_render_before_its_last_attempt_is_retried(quiet_show):
+    response = post(unreadable_task(quiet_show))
+    assert response.status_code == 500  # Cloud Tasks tries again with backoff
+
+
+def test_a_render_that_fails_on_its_last_attempt_is_dead_lettered(quiet_show):
+    # GIVEN a clip whose media is unreadable, with every attempt but one used up
+    task = unreadable_task(quiet_show)
+    for _ in range(settings().render_max_attempts - 1):
+        spanner_clips.claim(task.highlight, task.clip_id, task.preset)
+
+    # WHEN the task is delivered once more and the render fails again
+    with fresh_subscription("dead-letter") as dead_letters:
+        response = post(task)
+        recording_id = task.highlight.recording_id
+        letters = [m for m in pull(dead_letters, timeout_s=5) if recording_id in m.data.decode()]
+
+    # THEN Cloud Tasks is told it is done, the clip is FAILED, and the task is kept
+    assert response.status_code == 200 and response.json()["status"] == "failed"
+    row = spanner_clips.clip_row(recording_id, task.clip_id)
+    assert (row["State"], row["Attempts"]) == ("FAILED", settings().render_max_attempts)
+    assert len(letters) == 1
+    assert "last attempt" in letters[0].attributes["dead_letter_reason"]
 
 
 def test_a_clip_past_the_end_of_a_finished_recording_is_trimmed_to_it(quiet_show):

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters import pubsub, spanner
-from schemas.events import StreamStateChanged
-from tests.support import fresh_subscription, publish_raw, pull
+from functions.gcp.main import analyze_segment
+from schemas.events import SegmentReady, StreamStateChanged
+from tests.support import deliver, fresh_subscription, publish_raw, pull
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
@@ -59,3 +60,29 @@ def test_a_message_that_breaks_its_contract_is_dead_lettered_by_the_function(clo
     reason = messages[0].attributes["dead_letter_reason"]
     assert reason.startswith("segment.ready: ")
     assert "bucket: Input should be a valid string" in reason
+
+
+def test_a_segment_of_a_bucket_that_does_not_exist_is_dead_lettered_not_retried(cloud):
+    # GIVEN an S3 event naming a bucket that does not exist (on an ordered subscription a
+    # retry for ever would hold up the channel's later segments)
+    segment = SegmentReady(
+        event_id=str(uuid.uuid4()),
+        occurred_at=T0,
+        bucket="no-such-bucket-liveclips",
+        key="ivs/v1/1/c/2026/11/23/20/0/rec1/media/hls/160p30/3.ts",
+        size=1,
+        recording_prefix="ivs/v1/1/c/2026/11/23/20/0/rec1",
+        recording_id="rec1",
+        channel_id="FnChannel01",
+        rendition="160p30",
+        index=3,
+    )
+
+    # WHEN the function gets it
+    with fresh_subscription("dead-letter") as dead_letters:
+        deliver(analyze_segment, segment)
+        letters = [m for m in pull(dead_letters, timeout_s=10) if b"no-such-bucket" in m.data]
+
+    # THEN it is dead-lettered with the reason, and the delivery succeeds
+    assert len(letters) == 1
+    assert "no bucket no-such-bucket-liveclips" in letters[0].attributes["dead_letter_reason"]

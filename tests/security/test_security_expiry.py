@@ -43,14 +43,15 @@ def offline_s3(monkeypatch) -> Iterator[None]:
 
 
 def lifetime_s(url: str) -> float:
-    """How long a presigned S3 URL stays valid from now: SigV4 says it as X-Amz-Expires
-    (from X-Amz-Date), SigV2 (what boto3 uses for S3 unless told s3v4) as Expires, an
-    epoch time."""
+    """How long a presigned S3 URL stays valid from now. The S3 client signs with SigV4
+    (adapters/s3.py), which says it as X-Amz-Expires seconds from X-Amz-Date; a SigV2 URL
+    (AWSAccessKeyId, Signature, an Expires epoch: boto3's default for S3 presigning) fails
+    here."""
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    if "X-Amz-Expires" in query:
-        signed = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        return signed.timestamp() + int(query["X-Amz-Expires"]) - time.time()
-    return int(query["Expires"]) - time.time()
+    assert query.get("X-Amz-Algorithm") == "AWS4-HMAC-SHA256", url
+    assert "X-Amz-Signature" in query and "Expires" not in query and "Signature" not in query
+    signed = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return signed.timestamp() + int(query["X-Amz-Expires"]) - time.time()
 
 
 def assert_lifetime(url: str, ttl_s: int) -> None:
@@ -71,7 +72,14 @@ def test_upload_forms_expire_after_their_ttl(offline_s3):
     post = s3.presigned_post(
         "uploads", "uploads/x/source", content_type="video/mp4", max_bytes=10, ttl_s=600
     )
-    policy = json.loads(base64.b64decode(post["fields"]["policy"]))
+    fields = post["fields"]
+    # SigV4 form fields, each also pinned by the policy S3 checks the signature against.
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    assert {"x-amz-credential", "x-amz-date", "x-amz-signature"} <= set(fields)
+    assert not {"AWSAccessKeyId", "signature"} & set(fields)
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    for name in ("x-amz-algorithm", "x-amz-credential", "x-amz-date"):
+        assert {name: fields[name]} in policy["conditions"]
     expires = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert before + 600 - 2 <= expires.timestamp() <= time.time() + 600
 

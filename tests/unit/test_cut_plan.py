@@ -56,6 +56,42 @@ def test_a_clip_shorter_than_a_frame_is_refused():
         plan_cut(GOP_2S, 3.0, 3.01, frame_s=FRAME, copy_allowed=True)
 
 
+def test_a_clip_from_the_start_of_the_source_copies_from_its_first_keyframe():
+    # GIVEN a fetched segment whose first frame (a keyframe) is 37.6 ms in, as IVS's are
+    keyframes = [0.0376 + 2.0 * i for i in range(5)]
+
+    # WHEN a clip starts on the segment's bound
+    plan = plan_cut(keyframes, 0.0, 4.0, frame_s=FRAME, copy_allowed=True)
+
+    # THEN no piece lies before the first frame (it would hold no frame at all)
+    assert plan.mode == "smart"
+    assert plan.pieces[0].copy
+    assert plan.pieces[0].start_s == pytest.approx(0.0376 - FRAME / 2)
+
+
+@given(
+    start=st.floats(0, 40),
+    first_frame=st.floats(0, 0.1),
+    length=st.floats(0.2, 20),
+    copy=st.booleans(),
+    chunk=st.sampled_from([None, 3.0, 10.0]),
+    gop=st.sampled_from([1.0, 2.0, 4.2]),
+)
+def test_every_encoded_piece_holds_a_frame(*, start, first_frame, length, copy, chunk, gop):
+    keyframes = [first_frame + i * gop for i in range(int(70 / gop))]
+    if start + length - max(start, first_frame - FRAME / 2) < FRAME:
+        return  # shorter than a frame once the part before the stream is dropped
+    plan = plan_cut(
+        keyframes, start, start + length, frame_s=FRAME, copy_allowed=copy, chunk_s=chunk
+    )
+    stream_start = first_frame - FRAME / 2  # no frame exists before the first one
+    for piece in plan.pieces:
+        if not piece.copy:
+            begin = max(piece.start_s, stream_start)
+            frames = frames_between(begin, piece.end_s, anchor_s=first_frame, frame_s=FRAME)
+            assert piece.end_s > begin and frames >= 1, piece
+
+
 @given(
     start=st.floats(0, 40),
     length=st.floats(0.2, 20),

@@ -318,6 +318,14 @@ def test_push_subscriptions_keep_dead_letters_and_retries() -> None:
     assert gcp_locals["dead_letter_topic"] == resources.DEAD_LETTER_TOPIC
 
 
+def test_the_worker_gives_up_on_the_render_queue_s_last_attempt() -> None:
+    # Earlier, a render that could still succeed is dead-lettered; later, Cloud Tasks
+    # drops the task first and nothing keeps it.
+    gcp_locals, _ = load_terraform(GCP)
+    queue = gcp_locals["task_queues"][Settings().render_queue]
+    assert queue["max_attempts"] == Settings().render_max_attempts
+
+
 def test_functions_local_is_the_push_targets_and_http_functions() -> None:
     gcp_locals, found = load_terraform(GCP)
     assert gcp_locals["functions"] == (
