@@ -31,6 +31,15 @@ def _one(txn: Transaction, sql: str, **params: Any) -> list[Any] | None:
     return rows[0] if rows else None
 
 
+def rows_by_column(sql: str, **params: Any) -> list[dict[str, Any]]:
+    """A read-only query's rows, each as {column name: value} (tests, CLI, checks)."""
+    with database().snapshot() as snapshot:
+        results = snapshot.execute_sql(sql, params=params, param_types=_types(params))
+        rows = list(results)
+        names = [field.name for field in results.fields]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 def column_name(field_name: str) -> str:
     """A dataclass field's Spanner column: started_at -> StartedAt."""
     return "".join(part.capitalize() for part in field_name.split("_"))

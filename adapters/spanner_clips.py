@@ -16,7 +16,7 @@ from google.cloud import spanner
 from google.cloud.spanner_v1.transaction import Transaction
 
 from adapters import feed_cache
-from adapters.spanner import COMMIT_TS, _one, database, ensure_recording
+from adapters.spanner import COMMIT_TS, _one, database, ensure_recording, rows_by_column
 from domain.clip_titles import clip_tags, clip_title
 from domain.programs import earliest_overlapping_start
 from schemas.events import HighlightDetected
@@ -235,16 +235,12 @@ def publish_rendered(
 
 def clip_row(recording_id: str, clip_id: str) -> dict[str, Any] | None:
     """Every column of one clip (hidden ones too), for the worker's tests and the CLI."""
-    with database().snapshot() as snapshot:
-        results = snapshot.execute_sql(
-            "SELECT * FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
-            params={"rec": recording_id, "clip": clip_id},
-            param_types={"rec": spanner.param_types.STRING, "clip": spanner.param_types.STRING},
-        )
-        rows = list(results)
-        if not rows:
-            return None
-        return dict(zip([field.name for field in results.fields], rows[0], strict=True))
+    found = rows_by_column(
+        "SELECT * FROM Clips WHERE RecordingId = @rec AND ClipId = @clip",
+        rec=recording_id,
+        clip=clip_id,
+    )
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

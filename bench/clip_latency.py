@@ -50,10 +50,10 @@ from domain.highlight_engine.types import Detection
 from domain.hls import plan_clip
 from domain.ids import clip_id
 from localcloud.cloud import LocalCloud
+from localcloud.subscriptions import fresh_subscription
 from schemas.events import ClipPublished, HighlightDetected
 from services.highlights import RecordingRef, submit
 from studio.run import run_studio
-from tests.support import fresh_subscription
 
 OUT = Path("out/bench")
 RESULTS = "clip_latency.json"

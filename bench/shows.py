@@ -44,12 +44,13 @@ from bench.show_accounting import (
     repeats,
     round_totals,
 )
-from bench.shows_io import Approver, Rows, SpannerReader, drain, subscription
+from bench.shows_io import Approver, Rows, SpannerReader, drain
 from bench.shows_report import clip_rows, moment_rows, print_results, render_figures, save
 from cli.broadcast import ingest_sink
 from cli.channels import bearer
 from domain.clip_presets import FEED_PRESET
 from localcloud.cloud import LocalCloud
+from localcloud.subscriptions import fresh_subscription
 from schemas.events import ClipPublished
 from studio.channels import ensure_channel
 from studio.run import StudioRun, run_studio
@@ -162,8 +163,8 @@ def run_round(n: int, args: argparse.Namespace, api: str, work: Path) -> dict[st
     team = bearer(os.environ, "bench-content-team", "moderator")
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn())
     with (
-        subscription("dead-letter") as dead,
-        subscription("clips") as published,
+        fresh_subscription("dead-letter", "bench-shows") as dead,
+        fresh_subscription("clips", "bench-shows") as published,
         Approver(api, team) as approver,
         Progress(*columns, console=console) as bar,
     ):

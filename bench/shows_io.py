@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,10 +13,10 @@ from typing import Any
 import httpx
 from google.cloud import pubsub_v1, spanner
 
-from adapters.config import settings
 from adapters.spanner import database
 from bench.background import Background
 from bench.show_accounting import Clip, Highlight
+from localcloud.subscriptions import pull_now
 
 _IDS = {"ids": spanner.param_types.Array(spanner.param_types.STRING)}
 
@@ -89,20 +87,6 @@ class SpannerReader:
         return rows
 
 
-@contextmanager
-def subscription(topic: str) -> Iterator[str]:
-    """A fresh pull subscription of `topic` (only what is published from now on)."""
-    subscriber = pubsub_v1.SubscriberClient()
-    project = settings().gcp_project
-    path = subscriber.subscription_path(project, f"bench-shows-{topic}-{uuid.uuid4().hex[:8]}")
-    subscriber.create_subscription(name=path, topic=subscriber.topic_path(project, topic))
-    try:
-        yield path
-    finally:
-        subscriber.delete_subscription(subscription=path)
-        subscriber.close()
-
-
 def drain(subscription_path: str, *, empty_pulls: int = 3) -> list[Any]:
     """Every message waiting on the subscription (acknowledged), as PubsubMessages."""
     subscriber = pubsub_v1.SubscriberClient()
@@ -110,22 +94,11 @@ def drain(subscription_path: str, *, empty_pulls: int = 3) -> list[Any]:
     empty = 0
     try:
         while empty < empty_pulls:
-            response = subscriber.pull(
-                subscription=subscription_path,
-                max_messages=500,
-                return_immediately=True,
-                timeout=10,
-            )
-            if not response.received_messages:
-                empty += 1
+            got = pull_now(subscriber, subscription_path, max_messages=500)
+            received.extend(got)
+            empty = 0 if got else empty + 1
+            if not got:
                 time.sleep(0.3)
-                continue
-            empty = 0
-            subscriber.acknowledge(
-                subscription=subscription_path,
-                ack_ids=[m.ack_id for m in response.received_messages],
-            )
-            received.extend(m.message for m in response.received_messages)
     finally:
         subscriber.close()
     return received

@@ -18,7 +18,6 @@ from domain.ids import stable_id
 from media.analysis import analyze_media
 from media.ffmpeg import LOUDNESS_STEP_S
 from schemas.events import InvalidMessage, SegmentAnalyzed, SegmentReady
-from schemas.ivs_recording import IvsRendition
 
 
 class SegmentNotInPlaylistYet(RuntimeError):
@@ -40,7 +39,7 @@ def analysis_of(segment: SegmentReady) -> SegmentAnalyzed | None:
         raise
     if segment.rendition != rendition.path:
         return None
-    playlist = _playlist(segment.bucket, segment.recording_prefix, rendition)
+    playlist = ivs_recordings.media_playlist(segment.bucket, segment.recording_prefix, rendition)
     return _analyze(segment, _entry(playlist, segment), segment.occurred_at)
 
 
@@ -57,7 +56,7 @@ def catch_up(
     """Analyses of segments [from_index, to_index) read from the recording (to its last
     segment when to_index is None), for a detector that never got them delivered."""
     rendition = ivs_recordings.smallest_rendition(bucket, prefix)
-    playlist = _playlist(bucket, prefix, rendition)
+    playlist = ivs_recordings.media_playlist(bucket, prefix, rendition)
     last = to_index if to_index is not None else len(playlist.segments)
     missed = []
     for index in range(from_index, last):
@@ -84,10 +83,6 @@ def _segment_bytes(segment: SegmentReady) -> bytes:
         if s3.missing(error):
             raise InvalidMessage(f"segment {segment.key} does not exist") from error
         raise
-
-
-def _playlist(bucket: str, prefix: str, rendition: IvsRendition) -> MediaPlaylist:
-    return ivs_recordings.media_playlist(bucket, prefix, rendition)
 
 
 def _entry(playlist: MediaPlaylist, segment: SegmentReady) -> tuple[PlaylistSegment, datetime]:

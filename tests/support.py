@@ -5,31 +5,18 @@ from __future__ import annotations
 import base64
 import functools
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import pytest
 from google.cloud import pubsub_v1
 
 from adapters.config import settings
 from localcloud.dev_issuer import request_token
+from localcloud.subscriptions import pull_now
 from schemas.events import DomainEvent
-
-
-@contextmanager
-def fresh_subscription(topic: str) -> Iterator[str]:
-    """A new pull subscription per test: the emulator leaks cancelled streaming pulls."""
-    subscriber = pubsub_v1.SubscriberClient()
-    project = settings().gcp_project
-    path = subscriber.subscription_path(project, f"test-{topic}-{uuid.uuid4().hex[:8]}")
-    subscriber.create_subscription(name=path, topic=f"projects/{project}/topics/{topic}")
-    try:
-        yield path
-    finally:
-        subscriber.delete_subscription(subscription=path)
-        subscriber.close()
 
 
 def deliver(entry: Callable[[dict[str, Any], Any], None], event: DomainEvent) -> None:
@@ -55,16 +42,9 @@ def pull(
     deadline = time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline and len(received) < at_least:
-            response = subscriber.pull(
-                subscription=subscription, max_messages=100, return_immediately=True, timeout=5
-            )
-            if response.received_messages:
-                subscriber.acknowledge(
-                    subscription=subscription,
-                    ack_ids=[m.ack_id for m in response.received_messages],
-                )
-                received.extend(m.message for m in response.received_messages)
-            else:
+            got = pull_now(subscriber, subscription)
+            received.extend(got)
+            if not got:
                 time.sleep(0.2)
     finally:
         subscriber.close()
@@ -87,3 +67,13 @@ def unlimited_rates() -> Iterator[None]:
         settings.cache_clear()
         yield
     settings.cache_clear()
+
+
+def approve_pending(api: str, recording_id: str) -> None:
+    """The content team approves this recording's highlights that wait for a person."""
+    with httpx.Client(
+        base_url=api, headers=bearer("content-team", "moderator"), timeout=10
+    ) as http:
+        for waiting in http.get("/v1/highlights/pending").json():
+            if waiting["recording_id"] == recording_id:
+                http.post(f"/v1/highlights/{waiting['id']}/approve")

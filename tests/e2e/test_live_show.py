@@ -13,12 +13,13 @@ import pytest
 from adapters import s3, spanner, spanner_clips, spanner_vod
 from adapters.config import settings
 from cli.broadcast import ingest_sink
+from localcloud.subscriptions import fresh_subscription
 from media.ffmpeg import MediaInfo, ffprobe_json, probe
 from services import vod
 from studio.channels import ensure_channel
 from studio.run import run_studio
 from studio.synth import PlantedMoment
-from tests.support import bearer, fresh_subscription, pull
+from tests.support import approve_pending, bearer, pull
 
 pytestmark = pytest.mark.e2e
 # After the engine's ~20 s of learning the room; the last one ends too close to the end of
@@ -33,13 +34,6 @@ def wait_for(check, *, timeout_s: float, every_s: float = 0.5):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(every_s)
-
-
-def approve_pending(api: str, recording_id: str) -> None:
-    team = bearer("e2e-content-team", "moderator")
-    for waiting in httpx.get(f"{api}/v1/highlights/pending", headers=team, timeout=5).json():
-        if waiting["recording_id"] == recording_id:
-            httpx.post(f"{api}/v1/highlights/{waiting['id']}/approve", headers=team, timeout=5)
 
 
 def probe_api(url: str) -> MediaInfo:

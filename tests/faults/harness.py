@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import pubsub_v1, tasks_v2
-from google.pubsub_v1 import ReceivedMessage
+from google.pubsub_v1 import PubsubMessage
 
 from adapters import s3, tasks
 from adapters.config import settings
 from cli.broadcast import Sink, bridge_sink, ingest_sink
 from localcloud.resources import DEAD_LETTER_TOPIC
+from localcloud.subscriptions import pull_now
 from studio.channels import ensure_channel
 from studio.run import StudioRun, run_studio
 from studio.synth import PlantedMoment
 from tests.faults import invariants
-from tests.support import bearer, publish_raw
+from tests.support import approve_pending, bearer, publish_raw
 
 SHOW_S, SPEED = 50.0, 4.0
 # After the detector's ~20 s of learning the room; the second ends too close to the end
@@ -43,7 +43,7 @@ class DeadLetters:
         self.subscriber = pubsub_v1.SubscriberClient()
         name = f"faults-dead-letter-{uuid.uuid4().hex[:8]}"
         self.path = self.subscriber.subscription_path(settings().gcp_project, name)
-        self.received: list[ReceivedMessage] = []
+        self.received: list[PubsubMessage] = []
         self.reopen()
 
     def reopen(self) -> None:
@@ -51,17 +51,10 @@ class DeadLetters:
         with suppress(AlreadyExists):
             self.subscriber.create_subscription(name=self.path, topic=topic)
 
-    def drain(self) -> list[ReceivedMessage]:
-        while True:
-            answer = self.subscriber.pull(
-                subscription=self.path, max_messages=100, return_immediately=True, timeout=10
-            )
-            if not answer.received_messages:
-                return self.received
-            self.received += answer.received_messages
-            self.subscriber.acknowledge(
-                subscription=self.path, ack_ids=[m.ack_id for m in answer.received_messages]
-            )
+    def drain(self) -> list[PubsubMessage]:
+        while got := pull_now(self.subscriber, self.path):
+            self.received += got
+        return self.received
 
     def close(self) -> None:
         self.subscriber.delete_subscription(subscription=self.path)
@@ -75,7 +68,7 @@ class Run:
     studio: StudioRun
     channel_id: str
     markers: dict[str, str]  # kind of malformed input -> the marker its bytes carry
-    dead_letters: list[ReceivedMessage] = field(default_factory=list)
+    dead_letters: list[PubsubMessage] = field(default_factory=list)
 
     @property
     def recording_id(self) -> str:
@@ -157,19 +150,15 @@ def send_malformed_inputs() -> dict[str, str]:
 def settle(api: str, run: Run) -> None:
     """Wait until the show is over everywhere: the content team approving what waits for
     a person, as in production."""
-    team = bearer("faults-content-team", "moderator")
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     while time.monotonic() < deadline:
-        with httpx.Client(base_url=api, headers=team, timeout=10) as http:
-            for waiting in http.get("/v1/highlights/pending").json():
-                if waiting["recording_id"] == run.recording_id:
-                    http.post(f"/v1/highlights/{waiting['id']}/approve")
+        approve_pending(api, run.recording_id)
         if invariants.settled(run.studio, run.recording_id):
             return
         time.sleep(1.0)
 
 
-def _drained_after(dead: DeadLetters, run: Run) -> list[ReceivedMessage]:
+def _drained_after(dead: DeadLetters, run: Run) -> list[PubsubMessage]:
     """Every dead letter so far, waiting a little for the injected ones still on the way."""
     deadline = time.monotonic() + 30
     while True:
@@ -180,8 +169,8 @@ def _drained_after(dead: DeadLetters, run: Run) -> list[ReceivedMessage]:
         time.sleep(0.5)
 
 
-def _text(message: ReceivedMessage) -> str:
-    return message.message.data.decode(errors="replace")
+def _text(message: PubsubMessage) -> str:
+    return message.data.decode(errors="replace")
 
 
 @contextmanager

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from google.cloud import spanner as gspanner
-
 from adapters import s3, spanner, spanner_vod
 from adapters.config import settings
 from domain.clip_presets import FEED_PRESET
@@ -22,26 +20,15 @@ if TYPE_CHECKING:
 _CLIP_KEYS = ("ObjectKey", "HlsKey", "PosterKey", "ThumbnailsKey", "InstantKey")
 
 
-def rows(sql: str, **params: str) -> list[dict[str, Any]]:
-    with spanner.database().snapshot() as snapshot:
-        result = snapshot.execute_sql(
-            sql,
-            params=params,
-            param_types={k: gspanner.param_types.STRING for k in params},
-        )
-        rows = list(result)
-        names = [f.name for f in result.fields]
-    return [dict(zip(names, row, strict=True)) for row in rows]
-
-
 def _clips(recording_id: str) -> list[dict[str, Any]]:
     columns = ", ".join(("ClipId", "HighlightId", "Preset", "State", "StartS", "EndS",
                          "Bucket", "RenderedAt", *_CLIP_KEYS))  # fmt: skip
-    return rows(f"SELECT {columns} FROM Clips WHERE RecordingId = @r", r=recording_id)  # noqa: S608
+    sql = f"SELECT {columns} FROM Clips WHERE RecordingId = @r"  # noqa: S608
+    return spanner.rows_by_column(sql, r=recording_id)
 
 
 def _approved(recording_id: str) -> set[str]:
-    found = rows(
+    found = spanner.rows_by_column(
         "SELECT HighlightId FROM HighlightCandidates WHERE RecordingId = @r"
         " AND Status = 'APPROVED'",
         r=recording_id,
@@ -56,7 +43,9 @@ def _final_states(studio: StudioRun, recording_id: str) -> list[str]:
         problems.append(f"stream {studio.broadcast.stream_id} is not final: {stream}")
     elif stream.ended_at is None or stream.ended_at <= stream.started_at:
         problems.append(f"stream {stream.stream_id} ended before it started: {stream}")
-    recording = rows("SELECT State FROM Recordings WHERE RecordingId = @r", r=recording_id)
+    recording = spanner.rows_by_column(
+        "SELECT State FROM Recordings WHERE RecordingId = @r", r=recording_id
+    )
     if [r["State"] for r in recording] != ["ENDED"]:
         problems.append(f"recording {recording_id} is not final: {recording}")
     title = spanner_vod.get(vod.title_id_for_recording(recording_id))
@@ -89,7 +78,9 @@ def chat_verdicts(room_id: str) -> list[str]:
     """Message ids of the verdicts stored for a chat room, one row per verdict."""
     return [
         r["MessageId"]
-        for r in rows("SELECT MessageId FROM ChatVerdicts WHERE RoomId = @r", r=room_id)
+        for r in spanner.rows_by_column(
+            "SELECT MessageId FROM ChatVerdicts WHERE RoomId = @r", r=room_id
+        )
     ]
 
 
@@ -144,17 +135,17 @@ def _orphans(run: Run, clips: list[dict[str, Any]]) -> list[str]:
 def _dead_letter_problems(run: Run) -> list[str]:
     problems = []
     for kind, marker in run.markers.items():
-        found = [m for m in run.dead_letters if marker in m.message.data.decode(errors="replace")]
+        found = [m for m in run.dead_letters if marker in m.data.decode(errors="replace")]
         if not found:
             problems.append(f"the malformed {kind} input is not in the dead-letter topic")
         problems += [
             f"the malformed {kind} input was dead-lettered without a reason"
             for m in found
-            if not m.message.attributes.get("dead_letter_reason")
+            if not m.attributes.get("dead_letter_reason")
         ]
     for letter in run.dead_letters:
-        text = letter.message.data.decode(errors="replace")
+        text = letter.data.decode(errors="replace")
         if run.channel_id in text and not any(marker in text for marker in run.markers.values()):
-            reason = letter.message.attributes.get("dead_letter_reason")
+            reason = letter.attributes.get("dead_letter_reason")
             problems.append(f"a message of this show was dead-lettered: {reason}: {text[:200]}")
     return problems

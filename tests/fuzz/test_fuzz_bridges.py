@@ -51,6 +51,7 @@ from functions.aws import ivs_bridge, mediaconvert_bridge
 from functions.aws.bridge import original_bytes
 from functions.aws.local_context import LocalLambdaContext
 from localcloud.resources import DEAD_LETTER_TOPIC
+from localcloud.subscriptions import fresh_subscription, pull_now
 from schemas.aws_events import AwsEvent, parse_aws_event
 from tests.fuzz.inputs import (
     FUZZ,
@@ -61,7 +62,6 @@ from tests.fuzz.inputs import (
     nasty_text,
 )
 from tests.fuzz.test_fuzz_aws_events import IVS_SAMPLES, MEDIACONVERT_SAMPLES
-from tests.support import fresh_subscription
 
 pytestmark = [
     pytest.mark.integration,
@@ -108,18 +108,9 @@ class Inbox:
     def pull_once(self) -> int:
         count = 0
         for topic, subscription in self.subscriptions.items():
-            response = self.subscriber.pull(
-                subscription=subscription, max_messages=100, return_immediately=True, timeout=5
-            )
-            if response.received_messages:
-                self.subscriber.acknowledge(
-                    subscription=subscription,
-                    ack_ids=[m.ack_id for m in response.received_messages],
-                )
-                self.received.setdefault(topic, []).extend(
-                    m.message for m in response.received_messages
-                )
-                count += len(response.received_messages)
+            got = pull_now(self.subscriber, subscription)
+            self.received.setdefault(topic, []).extend(got)
+            count += len(got)
         return count
 
     def wait_for(

@@ -35,14 +35,7 @@ def headers_of(who: Role | str | None, owner: str) -> dict[str, str]:
 
 
 def channel_row(channel_id: str) -> dict:
-    with spanner.database().snapshot() as snapshot:
-        results = snapshot.execute_sql(
-            "SELECT * FROM Channels WHERE ChannelId = @id",
-            params={"id": channel_id},
-            param_types={"id": spanner.spanner.param_types.STRING},
-        )
-        rows = list(results)
-        return dict(zip([f.name for f in results.fields], rows[0], strict=True))
+    return spanner.rows_by_column("SELECT * FROM Channels WHERE ChannelId = @id", id=channel_id)[0]
 
 
 def test_a_creator_makes_a_channel_in_ivs_and_sees_its_key_once(http):

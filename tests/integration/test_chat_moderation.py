@@ -16,7 +16,8 @@ import pytest
 from adapters import spanner_moderation
 from functions.aws.chat_review import lambda_handler
 from functions.aws.local_context import LocalLambdaContext
-from tests.support import fresh_subscription, pull
+from localcloud.subscriptions import fresh_subscription
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 _ALNUM = string.ascii_letters + string.digits

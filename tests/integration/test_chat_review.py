@@ -12,8 +12,9 @@ from adapters import chat_limits
 from adapters.config import settings
 from functions.aws.chat_review import lambda_handler
 from functions.aws.local_context import LocalLambdaContext
+from localcloud.subscriptions import fresh_subscription
 from schemas.chat import RoomRules
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 IVS_BUDGET_S = 0.2

@@ -11,10 +11,11 @@ import pytest
 
 from adapters import s3, spanner_clips
 from adapters.config import settings
+from localcloud.subscriptions import fresh_subscription
 from schemas.events import ClipPublished, RenderClipTask
 from services import clips
 from tests.integration.conftest import copy_of_recording, highlight_of
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 

@@ -14,12 +14,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from google.cloud import spanner
 
 from localcloud.resources import SPANNER_INSTANCE
+from localcloud.subscriptions import fresh_subscription
 from pipelines.engagement import synthetic
 from pipelines.engagement.events import BadRow, Event, parse
 from pipelines.engagement.io import PublishDeadLetters
 from pipelines.engagement.pipeline import run
 from pipelines.engagement.tables import COLUMNS, KEYS
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,9 @@ import pytest
 
 from adapters import pubsub, spanner
 from functions.gcp.main import analyze_segment
+from localcloud.subscriptions import fresh_subscription
 from schemas.events import SegmentReady, StreamStateChanged
-from tests.support import deliver, fresh_subscription, publish_raw, pull
+from tests.support import deliver, publish_raw, pull
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

@@ -20,8 +20,9 @@ from localcloud.cloud import LocalCloud
 from localcloud.ddl import split_statements
 from localcloud.emulators import EMULATORS
 from localcloud.provision import provision
+from localcloud.subscriptions import fresh_subscription
 from tests.integration.pushlab import fresh_topic
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 EMULATOR_NAMES = {e.name for e in EMULATORS}

@@ -11,7 +11,8 @@ import pytest
 
 from functions.aws.local_context import LocalLambdaContext
 from functions.aws.mediaconvert_bridge import lambda_handler
-from tests.support import fresh_subscription, pull
+from localcloud.subscriptions import fresh_subscription
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"

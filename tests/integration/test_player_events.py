@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import app
-from tests.support import bearer, fresh_subscription, pull
+from localcloud.subscriptions import fresh_subscription
+from tests.support import bearer, pull
 
 pytestmark = pytest.mark.integration
 

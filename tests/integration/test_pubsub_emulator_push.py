@@ -14,8 +14,9 @@ from contextlib import contextmanager
 import pytest
 from google.cloud import pubsub_v1
 
+from localcloud.subscriptions import fresh_subscription
 from tests.integration.pushlab import fresh_topic, push_endpoint, wait_for
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 ATTEMPTS = 5  # the smallest max_delivery_attempts Pub/Sub accepts

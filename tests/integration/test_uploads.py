@@ -17,12 +17,13 @@ from adapters import s3, spanner_vod
 from adapters.config import settings
 from cli.broadcast import bridge_sink
 from domain.access import Role
+from localcloud.subscriptions import fresh_subscription
 from studio import ivs_events
 from studio.channels import ensure_channel
 from studio.synth import default_moments, synthesize_show
 from studio.upload import upload_video
 from tests.integration.test_vod import wait_for_state
-from tests.support import bearer, fresh_subscription, pull
+from tests.support import bearer, pull
 
 pytestmark = pytest.mark.integration
 UPLOADER = "upload-creator"

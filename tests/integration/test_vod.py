@@ -17,10 +17,11 @@ from adapters import mediaconvert, s3, spanner_vod
 from adapters.config import settings
 from adapters.spanner_vod import VodTitle
 from domain.ids import stable_id
+from localcloud.subscriptions import fresh_subscription
 from media.vod import probe_segment
 from schemas.events import VodJobChanged
 from services import vod
-from tests.support import fresh_subscription, pull
+from tests.support import pull
 
 pytestmark = pytest.mark.integration
 
