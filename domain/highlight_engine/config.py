@@ -77,6 +77,10 @@ class EngineConfig:
     # Rolling median/MAD window. Long enough that several moments (one every 15-60 s)
     # stay a minority of it, short enough to follow a show into a busier or quieter part.
     baseline_window_s: int = 90
+    # Chat's own baseline: a room's rate swings tenfold over hours and its bursts last
+    # 10-40 s, so a burst is judged against the last minutes of this room, long enough
+    # that a reaction does not become its own baseline.
+    chat_baseline_window_s: int = 300
     # Seconds of history before a signal may score: the first seconds set the baseline.
     warmup_s: int = 8
     # One signal alone cannot dominate the weighted mean.
@@ -103,6 +107,15 @@ class EngineConfig:
     # ...where "the burst" is the seconds at half its peak or more: a reaction's lumpy
     # tail says little about when the moment ended.
     chat_span_share: float = 0.5
+    # When only chat places a moment, the clip is what the viewers who clip it would cut:
+    # a viewer's clip starts 20-25 s before they press "clip", and they press as they
+    # react, so the clip starts chat_lead_s before the reaction's onset and runs at least
+    # chat_follow_s past it (or to chat_tail_s before a long reaction fades).
+    chat_lead_s: float = 20.0
+    chat_follow_s: float = 8.0
+    # A moment only chat witnessed must stand out this far from the room's last minutes:
+    # real chat has a burst of some size every few minutes, a highlight a few an hour.
+    chat_peak_z: float = 4.5
     # --- corroboration ---
     fire_z: float = 1.5  # a family (media, chat, reactions) "fires" at this score
     agree_z: float = 1.5  # signals of one family agree when each reaches this z

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from domain.highlight_engine.chat_tokens import is_noise, looks_like_reaction, reaction_tokens
 from domain.highlight_engine.types import SecondFeatures
 
 PerSecond = dict[int, dict[str, float]]
@@ -33,17 +34,12 @@ RAID_MIN_SENDERS = 5
 RAID_NEW_SHARE = 0.8  # share of the recent first-time chatters who pasted that line
 RAID_KEY_HOLD_S = 60.0  # the raid line keeps being a raid line for this long
 CLIP_MARKER_KINDS = frozenset({"clip", "clip_that", "highlight"})
+ECHO_WINDOW_S = 8  # a room's reaction to one moment arrives over several seconds
+ECHO_MIN_USERS = 3  # a token three people type at once is the room's, not one person's
 
 _REPEATS = re.compile(r"(.)\1+")
-_PUNCT_RUN = re.compile(r"[!?]{3,}")
 _WORD = re.compile(r"\w+")
-_LAUGH = re.compile(r"^(?:(?:ha|he|ja|ah){2,}h?|(?:lo)+l|x+d+)$")
-_HYPE_WORDS = (
-    "lol lmao lmfao rofl omg wtf pog poggers pogchamp pogu kekw kek lul lulw omegalul "
-    "clip insane wow hype letsgo lets pepelaugh monkas ez holy"
-)
-_HYPE_EMOJI = frozenset("😂🤣🔥😱😮😲💀👏🎉😭🙌💯😳🤯😍🥳⚡😆😹❗")
-_HYPE_PHRASES = ("clip it", "clip that", "no way", "lets go")
+_SYMBOL = "So"  # emoji and other pictographs: part of what a line says
 
 
 def collapse(text: str) -> str:
@@ -51,35 +47,27 @@ def collapse(text: str) -> str:
     return _REPEATS.sub(r"\1", unicodedata.normalize("NFKC", text).casefold())
 
 
-_HYPE = frozenset(collapse(w) for w in _HYPE_WORDS.split())
-
-
 @dataclass(frozen=True)
 class ChatMessage:
     t: float
     user: str
     text: str
+    # "notice": a platform's system line (a subscription, a gifted sub, a raid banner) that
+    # an export carries among the messages; it is the platform talking, not the audience.
+    kind: str = "message"
 
 
 def message_key(text: str) -> str:
     """What near-identical messages share: squeezed words, punctuation and repeats gone."""
     norm = collapse(text)
-    words = _WORD.findall(norm) + [c for c in norm if c in _HYPE_EMOJI]
+    words = _WORD.findall(norm) + [c for c in norm if unicodedata.category(c) == _SYMBOL]
     squeezed = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
     return " ".join(squeezed) or norm.strip()
 
 
 def is_hype(text: str) -> bool:
-    raw = unicodedata.normalize("NFKC", text)
-    if _PUNCT_RUN.search(raw) or any(c in _HYPE_EMOJI for c in raw):
-        return True
-    letters = [c for c in raw if c.isalpha()]
-    if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
-        return True  # shouting
-    norm = collapse(raw)
-    if any(p in norm for p in _HYPE_PHRASES):
-        return True
-    return any(w in _HYPE or _LAUGH.match(w) for w in _WORD.findall(norm))
+    """Shaped like a reaction in any language (see chat_tokens.looks_like_reaction)."""
+    return looks_like_reaction(text)
 
 
 def _seconds(duration_s: float) -> int:
@@ -111,11 +99,46 @@ class _RaidWatch:
         return False
 
 
+class _Echo:
+    """Who, in the last few seconds, typed a short token that others typed too."""
+
+    def __init__(self) -> None:
+        self._lines: deque[tuple[int, str, tuple[str, ...]]] = deque()
+        self._users: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def add(self, t: int, user: str, text: str) -> tuple[str, ...]:
+        tokens = reaction_tokens(text)
+        if tokens:
+            self._lines.append((t, user, tokens))
+            for token in tokens:
+                self._users[token][user] += 1
+        return tokens
+
+    def expire(self, before: int) -> None:
+        while self._lines and self._lines[0][0] < before:
+            _, user, tokens = self._lines.popleft()
+            for token in tokens:
+                users = self._users[token]
+                users[user] -= 1
+                if users[user] <= 0:
+                    del users[user]
+                if not users:
+                    del self._users[token]
+
+    def echoed(self, tokens: tuple[str, ...]) -> bool:
+        return any(len(self._users.get(token, ())) >= ECHO_MIN_USERS for token in tokens)
+
+
 def chat_features(
     messages: Sequence[ChatMessage], duration_s: float, known_users: Collection[str] = ()
 ) -> PerSecond:
     """Chat features per second. `known_users` have chatted before these messages: a live
-    caller that computes over a recent window passes them, so regulars stay regulars."""
+    caller that computes over a recent window passes them, so regulars stay regulars.
+
+    Notices, bots, `!commands` and links are left out (chat_tokens.is_noise). chat_hype
+    counts the chatters of the second whose line is a reaction: shaped like one, or a
+    short token that at least ECHO_MIN_USERS people typed within ECHO_WINDOW_S.
+    """
     n = _seconds(duration_s)
     names = ("chat_rate", "chat_unique", "chat_hype", "chat_storm", "chat_raid")
     out: PerSecond = {t: dict.fromkeys(names, 0.0) for t in range(n)}
@@ -123,30 +146,38 @@ def chat_features(
     per_user: Counter[tuple[str, int]] = Counter()
     seen_users: set[str] = set(known_users)
     raids = _RaidWatch()
-    users: defaultdict[int, set[str]] = defaultdict(set)
-    by_second: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    by_second: defaultdict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for m in sorted((m for m in messages if 0.0 <= m.t < n), key=lambda m: m.t):
+        if is_noise(m.user, m.text, m.kind):
+            continue
         t, key = int(m.t), message_key(m.text)
         first_time = m.user not in seen_users
         seen_users.add(m.user)
         if raids.is_raid(m.t, key, m.user, first_time):
             out[t]["chat_raid"] += 1.0
             continue
-        by_second[t].append((m.user, key))
-        previous = last_said.get((m.user, key))
-        last_said[(m.user, key)] = m.t
-        if previous is not None and m.t - previous <= SPAM_REPEAT_S:
-            continue
-        if per_user[(m.user, t)] >= PER_USER_PER_SECOND:
-            continue
-        per_user[(m.user, t)] += 1
-        users[t].add(m.user)
-        out[t]["chat_rate"] += 1.0
-        out[t]["chat_hype"] += 1.0 if is_hype(m.text) else 0.0
+        by_second[t].append((m.user, key, m.text))
     storm: deque[tuple[int, str, str]] = deque()
+    echo = _Echo()
     for t in range(n):
-        out[t]["chat_unique"] = float(len(users.get(t, ())))
-        storm.extend((t, user, key) for user, key in by_second.get(t, ()))
+        said = by_second.get(t, ())
+        echo.expire(t - ECHO_WINDOW_S + 1)
+        counted: list[tuple[str, str, tuple[str, ...]]] = []
+        for user, key, text in said:
+            tokens = echo.add(t, user, text)
+            previous = last_said.get((user, key))
+            last_said[(user, key)] = float(t)
+            if previous is not None and t - previous <= SPAM_REPEAT_S:
+                continue
+            if per_user[(user, t)] >= PER_USER_PER_SECOND:
+                continue
+            per_user[(user, t)] += 1
+            counted.append((user, text, tokens))
+        reacting = {u for u, text, tokens in counted if is_hype(text) or echo.echoed(tokens)}
+        out[t]["chat_rate"] = float(len(counted))
+        out[t]["chat_unique"] = float(len({u for u, _, _ in counted}))
+        out[t]["chat_hype"] = float(len(reacting))
+        storm.extend((t, user, key) for user, key, _ in said)
         while storm and storm[0][0] <= t - STORM_WINDOW_S:
             storm.popleft()
         groups: defaultdict[str, set[str]] = defaultdict(set)

@@ -84,6 +84,8 @@ def corroborated(recs: Sequence[Fused], present: frozenset[str], cfg: EngineConf
         return len(firing) >= 2
     (only,) = firing
     if firing == present_witnesses(present, cfg):
+        if only == "chat" and peaks["chat"].family["chat"] < cfg.chat_peak_z:
+            return False
         return _agrees(only, recs, present, cfg)
     if only == "chat" and cfg.lone_chat_z is not None:
         # Something the camera cannot see (a joke, an off-screen event): only a strong,
@@ -136,8 +138,7 @@ def chat_span(
     level = max(cfg.locate_z, cfg.chat_span_share * max(chat.values()))
     onset = min(u for u, v in chat.items() if v >= cfg.locate_z)
     last = max(u for u, v in chat.items() if v >= level)
-    start = onset - cfg.chat_lag_s
-    return start, max(start + 1.0, last + 1 - cfg.chat_tail_s)
+    return onset - cfg.chat_lead_s, max(onset + cfg.chat_follow_s, last + 1 - cfg.chat_tail_s)
 
 
 def media_span(recs: Sequence[Fused], cfg: EngineConfig) -> tuple[int, int] | None:

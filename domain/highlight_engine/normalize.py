@@ -47,8 +47,12 @@ class Normalizer:
             window = self._window.setdefault(name, [])
             z[name] = self._score(name, x, window)
             window.append(x)
-            del window[: -max(self._cfg.baseline_window_s, 1)]
+            del window[: -max(self._window_s(name), 1)]
         return z
+
+    def _window_s(self, name: str) -> int:
+        cfg = self._cfg
+        return cfg.chat_baseline_window_s if name in _SMOOTHED else cfg.baseline_window_s
 
     def _score(self, name: str, x: float, window: list[float]) -> float:
         if len(window) < self._cfg.warmup_s:

@@ -30,15 +30,18 @@ def test_text_is_normalised_before_it_is_compared(raw, normal):
 
 @pytest.mark.parametrize(
     "text",
-    ["lol", "LMAOOO", "hahahaha", "KEKW", "omg", "clip it", "wtf!!!", "😂", "🔥🔥", "NO WAY BRO",
-     "poggers", "that was insane", "xD", "LUL LUL"],
+    ["LMAOOO", "hahahaha", "KEKW", "wtf!!!", "😂", "🔥🔥", "NO WAY BRO", "LUL LUL", "77777",
+     "哈哈哈哈", "ㅋㅋㅋㅋ", "wwwww", "????", "草草草", "\uff01\uff01"],
 )  # fmt: skip
-def test_laughter_hype_and_shouting_are_hype(text):
+def test_lines_shaped_like_a_reaction_are_hype_in_any_script(text):
     assert is_hype(text)
 
 
-@pytest.mark.parametrize("text", ["hello everyone", "what mic is that", "ok", "brb", "I"])
-def test_ordinary_chatter_is_not_hype(text):
+@pytest.mark.parametrize(
+    "text", ["hello everyone", "what mic is that", "ok", "brb", "I", "lol", "加油", "xqcL"]
+)
+def test_ordinary_chatter_and_lone_words_are_not_hype_by_their_shape(text):
+    # "lol" or a room's own emote count as reactions only when others type them too.
     assert not is_hype(text)
 
 
@@ -68,10 +71,11 @@ def test_chat_counts_unique_chatters_hype_and_storms_of_distinct_users():
     f = chat_features(chat, 20)
 
     assert f[10] == {
-        "chat_rate": 3.0, "chat_unique": 3.0, "chat_hype": 2.0, "chat_storm": 2.0,
+        "chat_rate": 3.0, "chat_unique": 3.0, "chat_hype": 1.0, "chat_storm": 2.0,
         "chat_raid": 0.0,
     }  # fmt: skip
     assert f[11]["chat_storm"] == 3.0  # a 5 s window: a, b and d laughed alike
+    assert f[11]["chat_hype"] == 1.0  # d is the third to type "lol" within 8 s: an echo
     assert f[12]["chat_storm"] == 3.0 and f[12]["chat_rate"] == 1.0  # e's flood adds 1
     assert f[16]["chat_storm"] == 1.0 and f[19]["chat_rate"] == 0.0
     assert set(f) == set(range(20))
@@ -122,3 +126,37 @@ def test_merge_gives_every_second_of_the_show_once():
     assert [s.t for s in seconds] == [0, 1, 2, 3]
     assert seconds[0].values == {"loudness": -20.0, "chat_rate": 2.0}
     assert seconds[1].values == {}
+
+
+def test_a_token_of_the_rooms_own_becomes_a_reaction_once_three_people_type_it():
+    # GIVEN an emote no list knows, typed by three people within the echo window
+    chat = said((1.0, "a", "xqcL"), (3.0, "b", "xqcL xqcL"), (5.0, "c", "XQCL"),
+                (20.0, "d", "xqcL"))  # fmt: skip
+    # WHEN the features are built
+    f = chat_features(chat, 30)
+    # THEN the third typing is an echo; the lone one 15 s later is not
+    assert [f[t]["chat_hype"] for t in (1, 3, 5, 20)] == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_cjk_reactions_echo_through_their_characters():
+    chat = said((1.0, "a", "笑死"), (1.5, "b", "笑死我"), (2.0, "c", "太好笑"))
+    assert chat_features(chat, 5)[2]["chat_hype"] == 1.0
+
+
+def test_long_lines_never_echo():
+    line = "the team should have rotated to the dragon pit earlier"
+    chat = said(*[(1.0 + i, f"u{i}", line) for i in range(5)])
+    assert sum(v["chat_hype"] for v in chat_features(chat, 10).values()) == 0
+
+
+def test_notices_bots_commands_and_links_are_not_the_audience():
+    chat = [
+        ChatMessage(1.0, "gifter", "gifted 5 Tier 1 subs!", kind="notice"),
+        ChatMessage(1.1, "ann", "!uptime"),
+        ChatMessage(1.2, "Nightbot", "Follow the socials"),
+        ChatMessage(1.3, "clipperbot", "new clip posted"),
+        ChatMessage(1.4, "bob", "look https://example.com/x"),
+        ChatMessage(1.5, "cat", "hello"),
+    ]
+    f = chat_features(chat, 3)
+    assert f[1]["chat_rate"] == 1.0 and f[1]["chat_unique"] == 1.0
