@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     # header is the client's own word and is ignored.
     trust_forwarded_for: bool = False
     max_body_bytes: int = 256 * 1024
+    # The live audience signal (services/audience.py): at most one AudienceSample per
+    # stream this often, published by whichever API instance hears from a viewer first.
+    audience_sample_s: int = Field(default=1, ge=1)
 
     # Playback URLs of clips (adapters/playback_urls.py): CloudFront signed URLs when a
     # domain is set (the distribution's origin is the media bucket; key pair in a trusted

@@ -139,6 +139,13 @@ def seed_plays(title_id: str, counted: int) -> int:
 
 # A live viewer is a playback session heard from within this long (heartbeats are ~10 s).
 LIVE_VIEWER_TTL_S = 30
+LIVE_KEYS_TTL_S = 3600
+
+
+def live_key(stream_id: str, what: str) -> str:
+    """A live stream's keys share its hash tag, so its Lua script stays valid on a cluster
+    (adapters/live_audience.py): `viewers` is the sorted set session -> last heard."""
+    return f"live:{{{stream_id}}}:{what}"
 
 
 def live_viewers_seen(
@@ -147,20 +154,22 @@ def live_viewers_seen(
     also: Callable[[Pipeline], None] | None = None,
 ) -> None:
     """Sessions (stream, session, at) heard from, and (stream, session) that left; `also`
-    queues more commands in the same round trip (clip engagement)."""
+    queues more commands in the same round trip. (The ingest goes through
+    adapters/live_audience.track, which also counts joins and samples; this is for
+    seeding a stream's viewers.)"""
     pipe = client().pipeline(transaction=False)
     if also is not None:
         also(pipe)
     for stream_id, session_id, at in seen:
-        pipe.zadd(f"live:viewers:{stream_id}", {session_id: at})
-        pipe.expire(f"live:viewers:{stream_id}", 3600)
+        pipe.zadd(live_key(stream_id, "viewers"), {session_id: at}, gt=True)
+        pipe.expire(live_key(stream_id, "viewers"), LIVE_KEYS_TTL_S)
     for stream_id, session_id in left:
-        pipe.zrem(f"live:viewers:{stream_id}", session_id)
+        pipe.zrem(live_key(stream_id, "viewers"), session_id)
     pipe.execute()
 
 
 def live_viewers(stream_id: str, now: float) -> int:
-    key = f"live:viewers:{stream_id}"
+    key = live_key(stream_id, "viewers")
     pipe = client().pipeline(transaction=False)
     pipe.zremrangebyscore(key, "-inf", now - LIVE_VIEWER_TTL_S)
     pipe.zcard(key)

@@ -52,6 +52,9 @@ class RawSignals:
     chat: list[ChatMessage]
     viewers: list[tuple[float, int]]
     reactions: list[tuple[float, int]]
+    # Sessions new since the previous sample (services/audience.py); the engine derives
+    # its viewer_joins from rises in `viewers` and does not read these yet.
+    joins: list[tuple[float, int]]
     markers: list[tuple[float, str]]
 
 
@@ -74,5 +77,6 @@ def between(channel_id: str, recording_epoch_s: float, from_s: int, to_s: int) -
         ],
         viewers=[(show_time(s), int(s["viewers"])) for s in audience],
         reactions=[(show_time(s), int(s["reactions"])) for s in audience],
+        joins=[(show_time(s), int(s.get("joins", 0))) for s in audience],
         markers=[(show_time(m), str(m["kind"])) for m in window("marker", channel_id, first, last)],
     )

@@ -1,5 +1,6 @@
 """Player events from the mobile app: a batch in, each event checked on its own, the good
-ones published for the engagement job, live concurrency kept in Redis at once."""
+ones published for the engagement job, live concurrency kept in Redis at once and sampled
+for the highlight engine (services/audience.py)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from domain.feed_ranking import engagement_metric
 from schemas.aws_events import describe_validation_error
 from schemas.events import utc_rfc3339
 from schemas.player import PlayerEvent, PlayerEventBatch, PublishedPlayerEvent
+from services import audience
 
 router = APIRouter(prefix="/v1", tags=["player events"])
 PLAYER_EVENTS_TOPIC = "player-events"
 SCHEMA_VERSION = "1"
-_WATCHING = frozenset({"heartbeat", "live_join", "play_start"})
 
 
 @router.post("/events", response_model=EventsAccepted, status_code=202)
@@ -66,19 +67,17 @@ def _message(event: PublishedPlayerEvent) -> tuple[bytes, dict[str, str]]:
 
 
 def _track(events: list[PublishedPlayerEvent]) -> None:
-    """Live concurrency and the feed's clip engagement, in one Redis round trip."""
-    live = [e for e in events if e.stream_id]
-    seen = [(e.stream_id, e.session_id, e.occurred_at.timestamp()) for e in live
-            if e.kind in _WATCHING and e.stream_id]  # fmt: skip
-    left = [(e.stream_id, e.session_id) for e in live if e.kind == "live_leave" and e.stream_id]
+    """Live concurrency, the audience samples for the highlight engine and the feed's clip
+    engagement, in one Redis round trip (services/audience.py)."""
     engaged = [
         (e.clip_id, metric, e.user_id)
         for e in events
         if e.clip_id
         and (metric := engagement_metric(e.kind, e.clip_id, e.position_s, e.duration_s))
     ]
-    if seen or left or engaged:
-        redis_store.live_viewers_seen(seen, left, also=lambda pipe: clip_stats.stage(pipe, engaged))
+    live = [e for e in events if e.stream_id]
+    if live or engaged:
+        audience.record(live, also=lambda pipe: clip_stats.stage(pipe, engaged))
 
 
 def _id_of(raw: dict[str, object]) -> str | None:

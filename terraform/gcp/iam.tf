@@ -16,7 +16,7 @@ locals {
   publishers = {
     "functions"         = ["segment-analyses", "highlights", "clips", "vod-assets", "dead-letter"]
     "clip-worker"       = ["clips", "dead-letter"]
-    "api"               = ["stream-markers", "player-events", "highlights", "clips", "dead-letter"]
+    "api"               = ["stream-markers", "player-events", "audience-samples", "highlights", "clips", "dead-letter"]
     "moderation-worker" = ["moderation-verdicts", "dead-letter"]
     "dataflow"          = ["dead-letter"]
   }

@@ -21,11 +21,16 @@ import yaml  # type: ignore[import-untyped]
 from hcl2.utils import SerializationOptions
 
 from adapters.config import Settings
+from api.events import PLAYER_EVENTS_TOPIC
+from api.studio import MARKERS_TOPIC
 from domain.ivs_translation import LIFECYCLE_TOPIC, SEGMENTS_TOPIC, UPLOADS_TOPIC
 from domain.mediaconvert_translation import VOD_JOBS_TOPIC
 from functions.aws.chat_review import CHAT_TOPIC
 from localcloud import provision, resources
 from localcloud.ddl import split_statements
+from services.audience import AUDIENCE_SAMPLES_TOPIC
+from services.clips import CLIPS_TOPIC
+from services.highlights import HIGHLIGHTS_TOPIC
 
 ROOT = Path(__file__).resolve().parents[2]
 GCP = ROOT / "terraform" / "gcp"
@@ -381,6 +386,15 @@ def test_lambda_roles_may_publish_what_their_code_publishes(
         granted = set(publishers[role])
         assert LAMBDA_TOPICS[handler] | {resources.DEAD_LETTER_TOPIC} == granted, handler
         assert granted <= set(resources.TOPICS)
+
+
+def test_the_api_may_publish_what_its_code_publishes() -> None:
+    # Topics the API process publishes to: its routes' constants and the services' it runs.
+    gcp_locals, _ = load_terraform(GCP)
+    granted = set(gcp_locals["publishers"]["api"])
+    used = {PLAYER_EVENTS_TOPIC, MARKERS_TOPIC, AUDIENCE_SAMPLES_TOPIC, HIGHLIGHTS_TOPIC}
+    assert used | {CLIPS_TOPIC, resources.DEAD_LETTER_TOPIC} == granted
+    assert granted <= set(resources.TOPICS)
 
 
 def test_serverless_names_only_known_buckets_and_tables(
