@@ -11,6 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from evaluation.importers import ChatFormat, ImportFailed, ImportOptions, ImportReport, import_show
+from evaluation.importers.irc import parse_clock
+from evaluation.importers.show_dir import REJECTED_FILE
 from evaluation.metrics import IOU_THRESHOLD, ShowScore, total
 from evaluation.runner import ShowResult, detect, evaluate_show, p95
 from evaluation.show import ShowFormatError, find_shows, load_show
@@ -18,7 +21,7 @@ from evaluation.timeline import draw_timeline
 from media.ffmpeg import MediaError
 
 highlights_app = typer.Typer(
-    help="Highlight detection on labelled shows: detect, and evaluate against labels.",
+    help="Highlight detection on labelled shows: detect, evaluate against labels, import.",
     no_args_is_help=True,
 )
 console = Console()
@@ -133,3 +136,136 @@ def eval_command(
     if failed:
         console.print(f"[red]{len(failed)} show(s) could not be evaluated:[/] {', '.join(failed)}")
         raise typer.Exit(code=1)
+
+
+BIG_IMPORT = 20_000  # records; below this the import is over before a bar would draw
+
+
+def _clock(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_clock(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--start") from exc
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {why}" for why, n in counts.items())
+
+
+def _print_import(report: ImportReport, out: Path) -> None:
+    span = (
+        f"t {report.first_t:.1f}-{report.last_t:.1f} s of {report.duration_s:.1f} s "
+        f"(duration from {report.duration_from})"
+        if report.first_t is not None and report.last_t is not None and report.duration_s
+        else "no time range"
+    )
+    console.print(
+        f"{report.source} ({report.format}): {report.messages} messages, "
+        f"{report.notices} notices, {report.users} users, {report.rejected} rejected; {span}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if report.before_start or report.after_end:
+        console.print(
+            f"not written: {report.before_start} before the VOD start, "
+            f"{report.after_end} after its end",
+            highlight=False,
+        )
+    if report.skipped:
+        console.print(f"skipped: {_counts(report.skipped)}", highlight=False, soft_wrap=True)
+    for note in report.notes:
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    if (clips := report.clips) is not None:
+        console.print(
+            f"clips: {clips.used} of {clips.clips} used, {clips.rejected} rejected"
+            + (f", skipped {_counts(clips.skipped)}" if clips.skipped else "")
+            + f"; {clips.groups} groups, {clips.kept} kept (>= {clips.min_curators} curators), "
+            f"{clips.dropped} dropped; {clips.labels} labels"
+            + (f" ({clips.merged} merged)" if clips.merged else "")
+            + (f", {clips.outside} outside the show" if clips.outside else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
+    if report.rejected:
+        console.print(
+            f"rejected records with their reasons: {out / REJECTED_FILE}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@highlights_app.command("import")
+def import_command(
+    chat_file: Annotated[
+        Path, typer.Argument(help="A chat export.", exists=True, dir_okay=False, readable=True)
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The show directory to write.")],
+    clips: Annotated[
+        Path | None,
+        typer.Option(help="Twitch clips of the VOD (JSON) -> labels.json.", exists=True),
+    ] = None,
+    chat_format: Annotated[
+        ChatFormat, typer.Option("--format", help="The export's format; auto detects it.")
+    ] = ChatFormat.AUTO,
+    show_id: Annotated[
+        str | None, typer.Option("--id", help="The show's id (default: the file's stem).")
+    ] = None,
+    duration: Annotated[
+        float | None,
+        typer.Option(
+            help="Show length in s (default: the export's VOD length, else last message + 1)."
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(help="IRC logs: the clock time hh:mm:ss the stream started."),
+    ] = None,
+    min_curators: Annotated[int, typer.Option(min=1, help="Distinct clippers a moment needs.")] = 3,
+    group_within: Annotated[
+        float, typer.Option(min=0.0, help="Seconds between clip starts that chain a group.")
+    ] = 20.0,
+) -> None:
+    """Import a real chat export (and viewers' clips as labels) as a labelled show."""
+    if duration is not None and duration <= 0:
+        raise typer.BadParameter("must be positive", param_hint="--duration")
+    options = ImportOptions(
+        chat=chat_file,
+        out=out,
+        clips=clips,
+        format=chat_format,
+        show_id=show_id,
+        duration_s=duration,
+        start_clock_s=_clock(start),
+        min_curators=min_curators,
+        group_within_s=group_within,
+    )
+    progress = Progress(
+        TextColumn("importing {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(chat_file.name, total=None)
+
+    def advance(done: int, records: int) -> None:
+        if records >= BIG_IMPORT and not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=records)
+
+    try:
+        report = import_show(options, progress=advance)
+    except ImportFailed as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        if progress.live.is_started:
+            progress.stop()
+    _print_import(report, out)
+    if report.imported == 0:
+        console.print(f"[red]error:[/] nothing could be imported from {chat_file}")
+        raise typer.Exit(code=1)
+    console.print(f"show written to {out}/", highlight=False)

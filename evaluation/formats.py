@@ -6,7 +6,7 @@ file is an error rather than a silently missing field.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,9 +33,16 @@ class TimedEvent(_Strict):
     t: float = Field(ge=0)  # show seconds
 
 
+ChatKind = Literal["message", "notice"]
+
+
 class ChatLine(TimedEvent):
     user: str = Field(min_length=1)
     text: str
+    # "notice": a platform's system line an export carries among the messages (a sub, a
+    # gifted sub, a raid, a membership). Written only when it is one, so plain chat files
+    # stay {"t", "user", "text"}.
+    kind: ChatKind = Field(default="message", exclude_if=lambda kind: kind == "message")
 
 
 class ViewerLine(TimedEvent):

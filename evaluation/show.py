@@ -2,7 +2,7 @@
 
     show.json          {"id", "duration_s"}                      required
     video.mp4 | hls/playlist.m3u8                                optional
-    chat.jsonl         {"t", "user", "text"} per line             optional
+    chat.jsonl         {"t", "user", "text"[, "kind"]} per line   optional
     viewers.jsonl      {"t", "count"} per line                    optional
     markers.jsonl      {"t", "kind"} per line                     optional
     picks.json         [{"start", "end"}]  manual picks           optional
@@ -208,7 +208,7 @@ def show_inputs(show: LabelledShow) -> ShowInputs:
         lufs = media.momentary_lufs
         sources.append(media.per_second())
     if show.chat is not None:
-        messages = [ChatMessage(t=c.t, user=c.user, text=c.text) for c in show.chat]
+        messages = [ChatMessage(t=c.t, user=c.user, text=c.text, kind=c.kind) for c in show.chat]
         sources.append(chat_features(messages, duration))
     if show.viewers is not None:
         sources.append(viewer_features([(v.t, v.count) for v in show.viewers], duration))
