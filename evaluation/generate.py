@@ -66,11 +66,11 @@ def show_plan(seed: int, index: int, with_video: bool, duration_s: float | None 
     return plan_show(rng, f"synth-{seed}-{index:03d}", duration, signals)
 
 
-def _write_jsonl(path: Path, rows: Iterable[BaseModel]) -> None:
+def write_jsonl(path: Path, rows: Iterable[BaseModel]) -> None:
     path.write_text("".join(row.model_dump_json() + "\n" for row in rows), encoding="utf-8")
 
 
-def _write_json(path: Path, rows: Sequence[BaseModel]) -> None:
+def write_json(path: Path, rows: Sequence[BaseModel]) -> None:
     # One span per line: labels stay easy to read and to diff by hand.
     lines = ",\n".join(" " + json.dumps(row.model_dump()) for row in rows)
     path.write_text(f"[\n{lines}\n]\n" if rows else "[]\n", encoding="utf-8")
@@ -83,18 +83,18 @@ def write_show(plan: ShowPlan, out: Path, seed: int, index: int) -> Path:
     meta = formats.ShowMeta(id=plan.show_id, duration_s=plan.duration_s)
     (show_dir / formats.SHOW_FILE).write_text(meta.model_dump_json(indent=1) + "\n")
     labels = [formats.Span(start=m.start, end=m.end) for m in plan.moments]
-    _write_json(show_dir / formats.LABELS_FILE, labels)
+    write_json(show_dir / formats.LABELS_FILE, labels)
     if "chat" in plan.signals:
         chat = generate_chat(_stream(seed, index, "chat"), plan)
-        _write_jsonl(show_dir / formats.CHAT_FILE, chat)
+        write_jsonl(show_dir / formats.CHAT_FILE, chat)
     if "viewers" in plan.signals:
         viewers = generate_viewers(_stream(seed, index, "viewers"), plan)
-        _write_jsonl(show_dir / formats.VIEWERS_FILE, viewers)
+        write_jsonl(show_dir / formats.VIEWERS_FILE, viewers)
     if "markers" in plan.signals:
         markers = generate_markers(_stream(seed, index, "markers"), plan)
-        _write_jsonl(show_dir / formats.MARKERS_FILE, markers)
+        write_jsonl(show_dir / formats.MARKERS_FILE, markers)
     if "picks" in plan.signals:
-        _write_json(
+        write_json(
             show_dir / formats.PICKS_FILE, generate_picks(_stream(seed, index, "picks"), plan)
         )
     if "video" in plan.signals:

@@ -111,8 +111,11 @@ class EngineConfig:
     # a viewer's clip starts 20-25 s before they press "clip", and they press as they
     # react, so the clip starts chat_lead_s before the reaction's onset and runs at least
     # chat_follow_s past it (or to chat_tail_s before a long reaction fades).
-    chat_lead_s: float = 20.0
-    chat_follow_s: float = 8.0
+    chat_lead_s: float = 25.0
+    chat_follow_s: float = 15.0
+    # ...and decided this long after its end, once the burst has shown whether it goes
+    # on (a lumpy reaction must not be cut into several clips).
+    chat_settle_s: float = 4.0
     # A moment only chat witnessed must stand out this far from the room's last minutes:
     # real chat has a burst of some size every few minutes, a highlight a few an hour.
     chat_peak_z: float = 4.5

@@ -74,7 +74,10 @@ def ready(state: DetectorState, region: Region, now: int, cfg: EngineConfig) -> 
         ]
         if len(after) >= cfg.max_gap_s and max(after) < cfg.locate_z:
             return True
-    return now + 1 > cand[1] + cfg.decision_delay_s
+        return now + 1 > cand[1] + cfg.decision_delay_s
+    # Chat placed it: its end is chat_follow_s past the onset or the burst's fade, so the
+    # clip can be decided as soon as all of it is recorded.
+    return now + 1 > cand[1] + cfg.chat_settle_s
 
 
 def marker_clip(

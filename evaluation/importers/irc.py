@@ -37,7 +37,9 @@ WRAP_S = DAY_S / 2  # a clock going back by more than this has passed midnight
 
 _TIME = re.compile(
     r"\[(?:(?P<date>\d{4}-\d{2}-\d{2})[ T])?"
-    r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:[.,](?P<frac>\d{1,6}))?\]"
+    r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:[.,](?P<frac>\d{1,6}))?"
+    # Loggers that write absolute times often name the zone: "[2017-11-02 00:00:00 UTC]".
+    r"(?: ?(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?\]"
 )
 _ANGLE = re.compile(r"\s*<[@+%~&]?(?P<user>[^>\s]+)>(?: (?P<text>.*))?")
 _ACTION = re.compile(r"\s*\* (?P<user>\S+) (?P<text>.*)")

@@ -398,3 +398,21 @@ def test_cli_forced_format_and_an_unknown_file(tmp_path: Path) -> None:
 def test_cli_rejects_a_bad_start_clock(tmp_path: Path) -> None:
     result = invoke(FIXTURES / "irc.log", "--out", tmp_path / "o", "--start", "25h")
     assert result.exit_code == 2
+
+
+def test_irc_times_that_name_their_zone_and_colon_users(tmp_path: Path) -> None:
+    # The shape of a real logger's file: "[yyyy-mm-dd hh:mm:ss UTC] user: text".
+    log = tmp_path / "zoned.txt"
+    log.write_text(
+        "[2017-11-02 00:00:00 UTC] agresive178: !followage\n"
+        "[2017-11-02 00:00:04 UTC] streamelements: @agresive178, not following.\n"
+        "[2017-11-02 00:01:00 UTC] mmmaarrccoo: GG\n",
+        encoding="utf-8",
+    )
+    report = import_show(ImportOptions(chat=log, out=tmp_path / "z"))
+    assert report.format == ChatFormat.IRC
+    assert [(c.t, c.user, c.text) for c in chat_of_show(tmp_path / "z")] == [
+        (0.0, "agresive178", "!followage"),
+        (4.0, "streamelements", "@agresive178, not following."),
+        (60.0, "mmmaarrccoo", "GG"),
+    ]
