@@ -1,40 +1,33 @@
-"""Synthetic chat for a planned show.
+"""Chat for a planned short show (3-8 min): a real room's mess, scaled to its length.
 
-Chat is a sum of arrival processes, each sampled by thinning an upper-bound Poisson
-process: drifting baseline chatter (quieter in quiet stretches), a lagged burst per true
-moment, spam floods, a raid wave of new users, talk about music, and isolated reactions.
+The same pieces as the long rooms (synth_room.py): a room with its own vocabulary (a
+quarter of the rooms Traditional Chinese with English emotes), heavy-tailed chatters,
+talk on a drifting rate with quiet stretches, and per true moment a reaction that lags
+the play's climax by 5-30 s, builds over seconds and fades over 10-40 s (some moments
+barely get one). Around it, what is no highlight: bot timers and `!command` answers,
+sub notices, sometimes a gift wave, a donation read out, a joke, a poll; the plan's
+spam floods (one user, one message), its raid (newcomers pasting one line) and a few
+lines about the loud music.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
 
 from evaluation import synth_words as words
 from evaluation.formats import ChatLine
+from evaluation.synth_crowd import Room
+from evaluation.synth_noise import Noise, room_bots
 from evaluation.synth_plan import Moment, ShowPlan, inside
+from evaluation.synth_react import Reaction, draw_reaction, react
+from evaluation.synth_vocab import draw_vocab
 
-BURST_LAG_MIN_S, BURST_LAG_MAX_S = 2.0, 6.0
 QUIET_FACTOR = 0.08
 _DRIFT_STEP_S = 10.0
-_NOISE_EVERY_S = 45.0  # an isolated hype message from one viewer, roughly this often
-RAID_WAVE_S = 15.0
-
-
-def _arrivals(
-    rng: random.Random, start: float, end: float, rate: Callable[[float], float], peak: float
-) -> list[float]:
-    times: list[float] = []
-    if peak <= 0:
-        return times
-    t = start
-    while True:
-        t += rng.expovariate(peak)
-        if t >= end:
-            return times
-        if rng.random() * peak < rate(t):
-            times.append(t)
+_ZH_SHARE = 0.25
+# Chance per show of each burst that is no highlight (a short show has a few at most).
+_EXTRAS = {"gift_wave": 0.3, "donation": 0.35, "joke": 0.3, "poll": 0.2}
 
 
 def _drift(rng: random.Random, duration_s: float) -> list[float]:
@@ -42,113 +35,66 @@ def _drift(rng: random.Random, duration_s: float) -> list[float]:
     level, out = 0.0, []
     for _ in range(int(duration_s / _DRIFT_STEP_S) + 2):
         out.append(math.exp(level))
-        level = 0.8 * level + rng.gauss(0.0, 0.25)
+        level = 0.8 * level + rng.gauss(0.0, 0.3)
     return out
 
 
-class _Chat:
+def moment_reaction(rng: random.Random, moment: Moment) -> Reaction:
+    climax = moment.start + rng.uniform(0.3, 0.9) * (moment.end - moment.start)
+    if rng.random() < 0.15:  # chat barely notices
+        gain = rng.uniform(1.2, 1.6)
+    else:
+        gain = 1.5 + 5.0 * moment.strength * math.exp(rng.gauss(0.0, 0.3))
+    return draw_reaction(rng, climax, gain)
+
+
+class _ShortChat:
     def __init__(self, rng: random.Random, plan: ShowPlan) -> None:
         self.rng, self.plan = rng, plan
-        taken: set[str] = set()
-        self.streamer = words.user_name(rng)
-        taken.add(self.streamer)
-        self.regulars = words.unique_names(rng, round(rng.uniform(25, 150)), taken)
-        # Zipf-like activity: a few people talk all the time, most say little.
-        self.weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(self.regulars))]
-        # Lurkers only speak up when something happens.
-        self.lurkers = words.unique_names(rng, len(self.regulars), taken)
-        self.taken = taken
-        self.lines: list[ChatLine] = []
+        vocab = draw_vocab(rng, "zh" if rng.random() < _ZH_SHARE else "en")
+        chatters = round(rng.uniform(25, 150))
+        self.room = Room(rng, plan.duration_s, vocab, chatters=chatters, lurkers=2 * chatters)
+        self.drift = _drift(rng, plan.duration_s)
+        self.noise = Noise(self.room, room_bots(rng, vocab.channel))
 
-    def say(self, t: float, user: str, text: str) -> None:
-        if 0 <= t < self.plan.duration_s:
-            self.lines.append(ChatLine(t=round(t, 2), user=user, text=text))
+    def level(self, t: float) -> float:
+        quiet = QUIET_FACTOR if inside(t, self.plan.quiet) else 1.0
+        return self.plan.base_chat_rate * self.drift[int(t / _DRIFT_STEP_S)] * quiet
 
-    def regular(self) -> str:
-        return self.rng.choices(self.regulars, self.weights)[0]
-
-    def baseline(self) -> None:
-        rng, plan = self.rng, self.plan
-        drift = _drift(rng, plan.duration_s)
-
-        def rate(t: float) -> float:
-            quiet = QUIET_FACTOR if inside(t, plan.quiet) else 1.0
-            return plan.base_chat_rate * drift[int(t / _DRIFT_STEP_S)] * quiet
-
-        peak = plan.base_chat_rate * max(drift)
-        for t in _arrivals(rng, 0.0, plan.duration_s, rate, peak):
-            if rng.random() < 0.05:
-                text = rng.choice(words.MILD_REACTIONS)
-            else:
-                text = words.fill(rng, rng.choice(words.MUNDANE), self.streamer, self.regulars)
-            self.say(t, self.regular(), text)
-
-    def burst(self, moment: Moment) -> None:
-        rng, s = self.rng, moment.strength
-        onset = moment.start + rng.uniform(BURST_LAG_MIN_S, BURST_LAG_MAX_S)
-        sustain = moment.end - moment.start
-        decay = rng.uniform(2.5, 6.0)
-        # Bigger audiences react harder in absolute terms, but even a tiny chat spikes.
-        peak = max(1.5, self.plan.base_chat_rate) * (1.5 + 6.0 * s) * rng.uniform(0.8, 1.25)
-
-        def rate(t: float) -> float:
-            ramp = min(1.0, (t - onset) / 1.5)
-            past = t - onset - sustain
-            return peak * ramp * (math.exp(-past / decay) if past > 0 else 1.0)
-
-        storm = rng.choice(words.STORMS) if rng.random() < s else None
-        stormers: set[str] = set()
-        for t in _arrivals(rng, onset, onset + sustain + 4 * decay, rate, peak):
-            user = self.regular() if rng.random() < 0.5 else rng.choice(self.lurkers)
-            roll = rng.random()
-            if storm is not None and roll < 0.3 and user not in stormers:
-                stormers.add(user)
-                text = storm
-            elif roll < 0.8:
-                text = words.stretched(rng, rng.choice(words.HYPE))
-            else:
-                text = rng.choice(words.REACTION_TALK)
-            self.say(t, user, text)
-
-    def spam(self) -> None:
-        rng = self.rng
-        for span in self.plan.spam:
-            user = (
-                self.regular() if rng.random() < 0.5 else words.unique_names(rng, 1, self.taken)[0]
-            )
-            text = words.fill(rng, rng.choice(words.SPAM), self.streamer, self.regulars)
-            t = span.start
-            while t < span.end:
-                self.say(t, user, text)
-                t += rng.uniform(0.4, 2.0)
-
-    def raid(self) -> None:
-        rng, raid_t = self.rng, self.plan.raid_t
-        if raid_t is None:
-            return
-        raider = words.user_name(rng)
-        message = f"{raider} RAID 💜 {raider} RAID 💜"
-        for user in words.unique_names(rng, rng.randint(15, 80), self.taken):
-            self.say(raid_t + rng.triangular(0.0, RAID_WAVE_S, 2.0), user, message)
-        for _ in range(rng.randint(1, 4)):
-            self.say(raid_t + rng.uniform(2, 12), self.regular(), rng.choice(words.RAID_WELCOME))
-
-    def noise(self) -> None:
-        rng, plan = self.rng, self.plan
-        for _ in range(round(plan.duration_s / _NOISE_EVERY_S)):
-            self.say(rng.uniform(0, plan.duration_s), self.regular(), rng.choice(words.HYPE))
+    def write(self) -> list[ChatLine]:
+        rng, plan, room, noise = self.rng, self.plan, self.room, self.noise
+        peak = plan.base_chat_rate * max(self.drift)
+        room.stream(0.0, plan.duration_s, self.level, peak, room.talk)
+        for moment in plan.moments:
+            reaction = moment_reaction(rng, moment)
+            react(room, reaction, self.level(reaction.onset_s), 0.2 * (moment.strength > 0.6))
+        noise.timers(rng.uniform(150, 300))
+        room.stream(0.0, plan.duration_s, lambda t: 0.02 * self.level(t), 0.02 * peak,
+                    noise.command)  # fmt: skip
+        room.stream(0.0, plan.duration_s, lambda _t: 0.006, 0.006, noise.sub)
+        for name, chance in _EXTRAS.items():
+            if rng.random() < chance:
+                at = rng.uniform(0.0, plan.duration_s - 30.0)
+                getattr(noise, name)(at, self.level(at))
+        self._spam()
+        if plan.raid_t is not None:
+            noise.raid(plan.raid_t, self.level(plan.raid_t))
         for music in plan.music:
             for _ in range(rng.randint(0, 3)):
                 t = rng.uniform(music.start, music.end)
-                self.say(t, self.regular(), rng.choice(words.MUSIC_TALK))
+                room.say(t, room.regular(), rng.choice(words.MUSIC_TALK))
+        return room.sorted_lines()
+
+    def _spam(self) -> None:
+        rng, room = self.rng, self.room
+        for span in self.plan.spam:
+            user = room.regular() if rng.random() < 0.5 else room.newcomers(1)[0]
+            text = rng.choice(words.SPAM).format(streamer=room.vocab.channel)
+            t = span.start
+            while t < span.end:
+                room.say(t, user, text)
+                t += rng.uniform(0.4, 2.0)
 
 
 def generate_chat(rng: random.Random, plan: ShowPlan) -> list[ChatLine]:
-    chat = _Chat(rng, plan)
-    chat.baseline()
-    for moment in plan.moments:
-        chat.burst(moment)
-    chat.spam()
-    chat.raid()
-    chat.noise()
-    return sorted(chat.lines, key=lambda line: line.t)
+    return _ShortChat(rng, plan).write()

@@ -15,10 +15,12 @@ from evaluation.metrics import Interval
 
 Signal = Literal["chat", "viewers", "markers", "video", "picks"]
 
-MOMENT_MIN_S, MOMENT_MAX_S = 3.0, 15.0
+# A moment is the whole play (real highlights last 20-180 s; a short show has short ones).
+MOMENT_MIN_S, MOMENT_MAX_S = 20.0, 45.0
 MUSIC_MIN_S, MUSIC_MAX_S = 8.0, 25.0
-# Gaps leave room for a burst's lagged tail (lag <= 6 s + decay) before the next event.
-GAP_MIN_S, GAP_MAX_S = 15.0, 60.0
+# Chat reacts 5-30 s after a play's climax and fades over 10-40 s, so a reaction's tail
+# may still run when the next event starts, as in a real room.
+GAP_MIN_S, GAP_MAX_S = 30.0, 80.0
 HEAD_MIN_S, HEAD_MAX_S = 10.0, 30.0
 TAIL_S = 20.0
 
@@ -99,7 +101,7 @@ def plan_show(
     if not moments:
         # Every labelled show has at least one moment, or recall is undefined for it.
         start = rng.uniform(HEAD_MIN_S, duration_s / 2)
-        moments.append(Moment(round(start, 2), round(start + 6.0, 2), _moment_strength(rng)))
+        moments.append(Moment(round(start, 2), round(start + 25.0, 2), _moment_strength(rng)))
     return ShowPlan(
         show_id=show_id,
         duration_s=round(duration_s, 1),
