@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := ffmpeg redis-server
+# chromium: the web studio's browser tests (Playwright drives it, never downloads one).
+APT_PACKAGES := ffmpeg redis-server chromium
 # Installed without its dependencies: it pins protobuf<5, which the Google clients
 # that apache-beam needs have outgrown; the emulator runs fine on the newer protobuf.
 TASKS_EMULATOR := gcloud-tasks-emulator==0.6.2

@@ -27,7 +27,9 @@ from localcloud.state import Kind, Running, State
 
 log = logging.getLogger(__name__)
 # cloud_env() names these services' URLs whether or not they are in the services tuple.
-_URL_SERVICES = ("functions", "clip-worker", "api", "mediaconvert", "openai", "ivschat", "ivs")
+_URL_SERVICES = (
+    "functions", "clip-worker", "api", "mediaconvert", "openai", "ivschat", "ivs", "studio-web",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -117,4 +117,6 @@ SERVICES: tuple[AppService, ...] = (
     AppService("ivs", "localcloud.ivs_standin", "/healthz"),
     # Pulls chat-messages in batches for the AI moderation (Cloud Run in the cloud).
     AppService("moderation-worker", "moderation_worker.app", "/healthz"),
+    # The web studio (web/studio/), the browser's live ingest and its clip events.
+    AppService("studio-web", "localcloud.browser_ingest", "/healthz"),
 )

@@ -86,16 +86,18 @@ def _filter_graph(renditions: Sequence[Rendition], fps: int) -> str:
     return ";".join(chains)
 
 
-def _hls_slave(select: str, seconds: int, folder: str) -> str:
+def _hls_slave(select: str, seconds: int, folder: str, playlist_type: str = "vod") -> str:
     # Paths are relative to ffmpeg's working directory so they need no tee escaping.
+    # "event" (a live input) rewrites the playlist after each segment; "vod" at the end.
     return (
         f"[select=\\'{select}\\':f=hls:hls_time={seconds}:hls_list_size=0"
-        f":hls_playlist_type=vod:hls_segment_filename={folder}/%d.ts]{folder}/{FFMPEG_PLAYLIST}"
+        f":hls_playlist_type={playlist_type}:hls_segment_filename={folder}/%d.ts]"
+        f"{folder}/{FFMPEG_PLAYLIST}"
     )
 
 
-def _ffmpeg_args(
-    source: Path,
+def ffmpeg_args(
+    source: Path | Sequence[str],
     renditions: Sequence[Rendition],
     *,
     fps: int,
@@ -103,8 +105,11 @@ def _ffmpeg_args(
     preset: str,
     max_duration_s: float | None,
     has_audio: bool,
+    playlist_type: str = "vod",
 ) -> list[str]:
-    args = ["-i", str(source.resolve())]
+    """The one ffmpeg run's arguments; ``source`` is a file, or input arguments (e.g.
+    ``["-f", "webm", "-i", "pipe:0"]`` for a live input, with ``playlist_type="event"``)."""
+    args = ["-i", str(source.resolve())] if isinstance(source, Path) else list(source)
     if not has_audio:
         args += ["-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
     if max_duration_s is not None:
@@ -126,10 +131,10 @@ def _ffmpeg_args(
     args += ["-output_ts_offset", f"{ts_offset_s:.3f}"]
     # One output, tee'd: the AAC encode (and the top video encode) is shared by all slaves.
     slaves = [
-        _hls_slave(f"v:{i},a", RECORDING_SEGMENT_S, f"{HLS_DIR}/{r.path}")
+        _hls_slave(f"v:{i},a", RECORDING_SEGMENT_S, f"{HLS_DIR}/{r.path}", playlist_type)
         for i, r in enumerate(renditions)
     ]
-    slaves.append(_hls_slave("v:0,a", LIVE_SEGMENT_S, LIVE_DIR))
+    slaves.append(_hls_slave("v:0,a", LIVE_SEGMENT_S, LIVE_DIR, playlist_type))
     return [*args, "-f", "tee", "|".join(slaves)]
 
 
@@ -223,7 +228,7 @@ def encode_ivs_layout(
     for r in renditions:
         (staging / HLS_DIR / r.path).mkdir(parents=True)
     (staging / LIVE_DIR).mkdir(parents=True)
-    args = _ffmpeg_args(
+    args = ffmpeg_args(
         source,
         renditions,
         fps=fps,

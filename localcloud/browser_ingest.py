@@ -1,0 +1,335 @@
+"""The web studio's local server: the page, the browser's live ingest, and clip events.
+
+    python -m localcloud.browser_ingest --host 127.0.0.1 --port 8091
+
+- `GET /` the studio page (web/studio/, static files; deployable to a bucket + CDN);
+- `/api/...` and `POST /auth/token` passed on to the API and the local dev issuer, so the
+  page has one origin (the API needs no CORS locally);
+- `WS /ingest?key=<stream key>` the browser's MediaRecorder WebM chunks, piped into the
+  same IVS auto-record layout and events as the file studio (localcloud/live_ingest.py);
+  a wrong or revoked key is refused with close code 4403 before anything is recorded;
+- `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
+  clips as the pipeline publishes them (pull subscriptions of the `highlights` and `clips`
+  topics, made when this starts), pushed to every page watching that channel.
+
+Dev only, never deployed: in production the page broadcasts to IVS with the IVS Web
+Broadcast SDK and takes its events from a push channel of the API (docs/studio-web.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import queue
+import tempfile
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from adapters import ivs, s3, spanner_channels
+from adapters.config import settings
+from localcloud.emulators import REPO_ROOT
+from localcloud.live_ingest import LiveIngest, input_args
+
+log = logging.getLogger("liveclips.browser_ingest")
+WEB_ROOT = REPO_ROOT / "web" / "studio"
+WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
+INGEST_FAILED = 4500
+EVENT_TOPICS = ("highlights", "clips")
+KEEPALIVE_S = 15.0
+
+
+# --- clip events: pull subscriptions fanned out to the pages -------------------------------
+
+
+class Hub:
+    """Every page's queue, by channel id; a thread pulls the topics and fills them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[str, list[queue.SimpleQueue[dict[str, Any]]]] = defaultdict(list)
+        self.subscriptions: list[str] = []
+
+    def listen(self, channel_id: str) -> queue.SimpleQueue[dict[str, Any]]:
+        q: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        with self._lock:
+            self._queues[channel_id].append(q)
+        return q
+
+    def leave(self, channel_id: str, q: queue.SimpleQueue[dict[str, Any]]) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._queues[channel_id].remove(q)
+
+    def publish(self, channel_id: str, event: dict[str, Any]) -> None:
+        with self._lock:
+            targets = list(self._queues.get(channel_id, ()))
+        for q in targets:
+            q.put(event)
+
+    def run(self, stop: threading.Event) -> None:
+        from google.cloud import pubsub_v1  # noqa: PLC0415  # slow import, thread only
+
+        from localcloud.subscriptions import pull_now  # noqa: PLC0415
+
+        subscriber = pubsub_v1.SubscriberClient()
+        project = settings().gcp_project
+        for topic in EVENT_TOPICS:
+            name = f"studio-web-{topic}-{uuid.uuid4().hex[:8]}"
+            path = subscriber.subscription_path(project, name)
+            subscriber.create_subscription(name=path, topic=f"projects/{project}/topics/{topic}")
+            self.subscriptions.append(path)
+        try:
+            while not stop.is_set():
+                got = 0
+                for path in self.subscriptions:
+                    for message in pull_now(subscriber, path):
+                        got += 1
+                        self._deliver(message.data, message.attributes.get("type", "message"))
+                if not got:
+                    stop.wait(0.3)
+        finally:
+            for path in self.subscriptions:
+                with contextlib.suppress(Exception):
+                    subscriber.delete_subscription(subscription=path)
+            subscriber.close()
+
+    def _deliver(self, data: bytes, kind: str) -> None:
+        try:
+            event = json.loads(data)
+        except ValueError:
+            return
+        channel_id = event.get("channel_id") if isinstance(event, dict) else None
+        if isinstance(channel_id, str):
+            self.publish(channel_id, {"type": kind, **event})
+
+
+HUB = Hub()
+_stop = threading.Event()
+
+
+def _start_hub() -> None:
+    def run() -> None:
+        while not _stop.is_set():
+            try:
+                HUB.run(_stop)
+            except Exception:
+                log.exception("clip events: pulling failed; retrying")
+                _stop.wait(2)
+
+    threading.Thread(target=run, name="clip-events", daemon=True).start()
+
+
+async def events(request: Request) -> Response:
+    channel_id = request.query_params.get("channel_id", "")
+    token = request.query_params.get("token", "")
+    # EventSource sends no headers: the token comes in the URL, checked by the API itself.
+    async with httpx.AsyncClient(timeout=10) as client:
+        answer = await client.get(
+            f"{_api_url()}/v1/channels/{channel_id}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    if answer.status_code != 200:
+        return JSONResponse(answer.json(), status_code=answer.status_code)
+    q = HUB.listen(channel_id)
+
+    async def stream() -> AsyncIterator[str]:
+        yield "event: ready\ndata: {}\n\n"
+        try:
+            while True:
+                try:
+                    event = await run_in_threadpool(q.get, True, KEEPALIVE_S)
+                except queue.Empty:
+                    yield ": keepalive\n\n"
+                    continue
+                kind = str(event.get("type", "message")).replace("\n", " ")
+                yield f"event: {kind}\ndata: {json.dumps(event)}\n\n"
+        finally:
+            HUB.leave(channel_id, q)
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+# --- the browser's live ingest ---------------------------------------------------------
+
+
+def channel_of_key(stream_key: str) -> str | None:
+    """The ARN of the channel whose current stream key this is (IVS's ingest knows)."""
+    if not stream_key:
+        return None
+    for channel in spanner_channels.owned_by(None, 1000):
+        for arn in ivs.stream_key_arns(channel.channel_arn):
+            value = ivs.client().get_stream_key(arn=arn)["streamKey"].get("value", "")
+            if hmac.compare_digest(value.encode(), stream_key.encode()):
+                return channel.channel_arn
+    return None
+
+
+def _event_sink() -> Any:
+    from cli.broadcast import ingest_sink  # noqa: PLC0415  # the bridge Lambda, in-process
+
+    return ingest_sink()
+
+
+async def ingest(socket: WebSocket) -> None:
+    await socket.accept()
+    key = socket.query_params.get("key", "")
+    channel_arn = await run_in_threadpool(channel_of_key, key)
+    if channel_arn is None:
+        await socket.close(WRONG_KEY, "wrong or revoked stream key")
+        return
+    loop = asyncio.get_running_loop()
+    statuses: asyncio.Queue[str] = asyncio.Queue()
+
+    def on_status(text: str) -> None:
+        loop.call_soon_threadsafe(statuses.put_nowait, text)
+
+    workdir = Path(tempfile.mkdtemp(prefix="liveclips-browser-"))
+    live = LiveIngest(
+        s3=s3.client(),
+        bucket=settings().recordings_bucket,
+        channel_arn=channel_arn,
+        event_sink=_event_sink(),
+        workdir=workdir,
+        source_args=input_args("webm"),
+        on_status=on_status,
+    )
+    live.start()
+
+    async def relay() -> None:
+        while True:
+            text = await statuses.get()
+            with contextlib.suppress(Exception):
+                await socket.send_json(
+                    {"status": text, "stream_id": live.stream_id, "channel_arn": channel_arn}
+                )
+
+    relaying = asyncio.create_task(relay())
+    clean = False
+    try:
+        while True:
+            message = await socket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            if message.get("bytes"):
+                await run_in_threadpool(live.write, message["bytes"])
+            elif message.get("text") == "end":
+                clean = True
+                break
+    except (WebSocketDisconnect, BrokenPipeError) as exc:
+        log.warning("browser ingest: the connection dropped (%r)", exc)
+    finally:
+        result = await run_in_threadpool(live.finish)
+        await asyncio.sleep(0.1)  # let the last statuses go out
+        relaying.cancel()
+        log.info("browser ingest ended: %s (clean=%s)", result, clean)
+        with contextlib.suppress(Exception):
+            await socket.send_json(
+                {
+                    "status": f"ended after {result.duration_s:.1f} s",
+                    "ended": True,
+                    "stream_id": result.stream_id,
+                    "recording_prefix": result.recording_prefix,
+                }
+            )
+            await socket.close(1000 if live.error is None else INGEST_FAILED)
+
+
+# --- the page and the API behind it ----------------------------------------------------
+
+_HOP_HEADERS = {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
+
+
+async def _forward(request: Request, url: str) -> Response:
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.request(
+            request.method,
+            url,
+            params=request.query_params,
+            headers=headers,
+            content=await request.body(),
+        )
+    dropped = {*_HOP_HEADERS, "content-encoding"}
+    kept = {k: v for k, v in answer.headers.items() if k.lower() not in dropped}
+    return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+
+async def api_proxy(request: Request) -> Response:
+    return await _forward(request, f"{_api_url()}/{request.path_params['path']}")
+
+
+async def token(request: Request) -> Response:
+    return await _forward(request, f"{settings().jwt_issuer}/token")
+
+
+async def config(request: Request) -> Response:
+    """What the page needs to know of this deployment (a static file in production)."""
+    host = request.url.netloc
+    return JSONResponse(
+        {
+            "broadcaster": "local",
+            "ingestUrl": f"ws://{host}/ingest",
+            "rtmpServer": os.environ.get("LIVECLIPS_RTMP_URL", ""),
+        }
+    )
+
+
+def _api_url() -> str:
+    return os.environ["LIVECLIPS_API_URL"]
+
+
+async def healthz(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def build_app(web_root: Path = WEB_ROOT) -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/events", events),
+            Route("/config.json", config),
+            Route("/auth/token", token, methods=["POST"]),
+            Route("/api/{path:path}", api_proxy, methods=["GET", "POST", "PUT", "DELETE"]),
+            WebSocketRoute("/ingest", ingest),
+            Mount("/", StaticFiles(directory=web_root, html=True)),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="the web studio's local server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    _start_hub()
+    try:
+        uvicorn.run(
+            build_app(), host=args.host, port=args.port, log_level="warning", ws="websockets-sansio"
+        )
+    finally:
+        _stop.set()
+
+
+if __name__ == "__main__":
+    main()

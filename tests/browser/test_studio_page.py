@@ -1,0 +1,187 @@
+"""The web studio in a real browser against the whole local cloud: sign in, create a
+channel, go live from the page with the (fake) camera and microphone, press "Clip that",
+and see that clip and the planted moment's clip pushed to the page; and the creator's
+messages for a revoked key, a denied camera and an ingest that is down."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.browser.conftest import FakeMedia, launch, shot
+from tests.support import bearer
+
+pytestmark = pytest.mark.browser
+SHOW_S = 42.0  # past the planted moment's end (26-30 s) and its segment's end
+CLIPS_TIMEOUT_S = 180
+
+
+def _approver(api: str, stop: threading.Event) -> None:
+    """The content team approves every marquee highlight that waits for a person."""
+    headers = bearer("content-team", "moderator")
+    with httpx.Client(base_url=api, headers=headers, timeout=10) as http:
+        while not stop.wait(2):
+            for waiting in http.get("/v1/highlights/pending").json():
+                http.post(f"/v1/highlights/{waiting['id']}/approve")
+
+
+@pytest.fixture
+def approving(cloud: dict[str, str]) -> Iterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=_approver, args=(cloud["LIVECLIPS_API_URL"], stop))
+    thread.start()
+    yield
+    stop.set()
+    thread.join()
+
+
+def _sign_in_and_create(page, studio_url: str, user: str, channel: str) -> None:
+    page.goto(studio_url)
+    page.wait_for_selector("body[data-ready=true]")
+    shot(page, f"{channel}-01-sign-in")
+    page.fill("input[name=user]", user)
+    page.click("#sign-in")
+    page.wait_for_selector("#channels:not([hidden])")
+    page.fill("input[name=name]", channel)
+    page.click("#create")
+    page.wait_for_selector("#stream-key:not([hidden])")
+    page.wait_for_selector("#studio[data-events=ready]")
+    shot(page, f"{channel}-02-channel-created")
+
+
+def _items(page, list_id: str) -> list[dict[str, str]]:
+    return page.eval_on_selector_all(f"#{list_id} li", "els => els.map(e => ({...e.dataset}))")
+
+
+def test_go_live_from_the_page_clip_that_and_see_the_clips_arrive(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path, approving
+) -> None:
+    channel = f"web-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", fake_media)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "web-creator", channel)
+
+        # WHEN the creator goes live from the page
+        page.click("#go-live")
+        page.wait_for_selector("#studio[data-stream]", timeout=30_000)
+        live_at = time.monotonic()
+        assert page.eval_on_selector("#preview", "v => v.srcObject !== null")
+        shot(page, f"{channel}-03-live")
+
+        # AND presses "Clip that" 12 s in (retried until the stream's record says LIVE)
+        time.sleep(max(0.0, live_at + 12 - time.monotonic()))
+        for _ in range(20):
+            page.click("#clip-that")
+            page.wait_for_function("document.getElementById('message').textContent !== ''")
+            if "Marked" in page.text_content("#message"):
+                break
+            time.sleep(1)
+        assert "Marked" in page.text_content("#message")
+        shot(page, f"{channel}-04-clip-that")
+
+        # AND ends the show once the planted moment is well behind
+        time.sleep(max(0.0, live_at + SHOW_S - time.monotonic()))
+        page.click("#stop")
+        page.wait_for_selector("#studio[data-ended=true]", timeout=60_000)
+        shot(page, f"{channel}-05-ended")
+
+        # THEN the marker's clip and the planted moment's clip are pushed to the page
+        moment = fake_media.moment
+
+        def arrived() -> tuple[dict[str, str], dict[str, str]] | None:
+            highlights = _items(page, "highlights")
+            clipped = {c["highlight"] for c in _items(page, "clips")}
+            marker = [h for h in highlights if h["kind"] == "marker" and h["highlight"] in clipped]
+            planted = [
+                h
+                for h in highlights
+                if h["kind"] == "auto"
+                and h["highlight"] in clipped
+                and float(h["start"]) < moment.end_s
+                and float(h["end"]) > moment.start_s
+            ]
+            return (marker[0], planted[0]) if marker and planted else None
+
+        deadline = time.monotonic() + CLIPS_TIMEOUT_S
+        found = arrived()
+        while found is None and time.monotonic() < deadline:
+            time.sleep(1)
+            found = arrived()
+        shot(page, f"{channel}-06-clips")
+        assert found is not None, (_items(page, "highlights"), _items(page, "clips"))
+        marker, _planted = found
+        # the marker was pressed about 12 s in: its clip ends around there
+        assert 4.0 < float(marker["end"]) < 30.0, marker
+    finally:
+        context.close()
+
+
+def test_a_revoked_key_is_refused_with_a_message(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+) -> None:
+    channel = f"key-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", fake_media)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "key-creator", channel)
+        # GIVEN the key the page holds was rotated elsewhere (e.g. from the CLI)
+        api, creator = cloud["LIVECLIPS_API_URL"], bearer("key-creator", "creator")
+        mine = httpx.get(f"{api}/v1/channels", headers=creator, timeout=10).json()["channels"]
+        channel_id = next(c["id"] for c in mine if c["name"] == channel)
+        httpx.post(f"{api}/v1/channels/{channel_id}/stream-key", headers=creator, timeout=10)
+        # WHEN the creator goes live with it THEN the ingest refuses it, and says so
+        page.click("#go-live")
+        page.wait_for_selector("#studio[data-error=wrong_key]", timeout=30_000)
+        assert "refused the stream key" in page.text_content("#message")
+        shot(page, f"{channel}-03-wrong-key")
+        # AND after rotating on the page, the new key goes live
+        page.click("#rotate")
+        page.wait_for_function("document.getElementById('message').className === 'info'")
+        page.click("#go-live")
+        page.wait_for_selector("#studio[data-stream]", timeout=30_000)
+        shot(page, f"{channel}-04-live-after-rotation")
+        page.click("#stop")
+        page.wait_for_selector("#studio[data-ended=true]", timeout=60_000)
+    finally:
+        context.close()
+
+
+def test_a_denied_camera_and_an_ingest_that_is_down_are_told(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+) -> None:
+    channel = f"deny-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "denied", fake_media, allow=False)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "deny-creator", channel)
+        page.click("#go-live")
+        page.wait_for_function("document.getElementById('message').textContent.includes('camera')")
+        shot(page, f"{channel}-03-camera-denied")
+    finally:
+        context.close()
+
+    channel = f"down-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "down", fake_media)
+    try:
+        page = context.new_page()
+        # The page told of an ingest where nothing listens
+        page.route(
+            "**/config.json",
+            lambda route: route.fulfill(
+                json={"broadcaster": "local", "ingestUrl": "ws://127.0.0.1:9/ingest"}
+            ),
+        )
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "down-creator", channel)
+        page.click("#go-live")
+        page.wait_for_selector("#studio[data-error=ingest_down]", timeout=30_000)
+        assert "not reachable" in page.text_content("#message")
+        shot(page, f"{channel}-03-ingest-down")
+    finally:
+        context.close()

@@ -1,0 +1,207 @@
+// The creators' web studio: sign in, channels and stream keys, go live, "Clip that",
+// and the show's highlights and clips as the pipeline publishes them (server-sent events).
+import { broadcasterFor } from "./broadcast.js";
+
+const $ = (id) => document.getElementById(id);
+const state = { token: null, user: null, channels: [], channel: null, keys: {}, live: null };
+let config = { broadcaster: "local", ingestUrl: `ws://${location.host}/ingest`, rtmpServer: "" };
+let events = null;
+
+function say(text, kind = "error") {
+  const box = $("message");
+  box.textContent = text;
+  box.className = kind;
+  box.hidden = !text;
+}
+
+async function api(method, path, body) {
+  const answer = await fetch(`api/v1/${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = answer.status === 204 ? {} : await answer.json().catch(() => ({}));
+  if (!answer.ok) {
+    const message = data?.error?.message || data?.detail || answer.statusText;
+    throw new Error(`${answer.status}: ${typeof message === "string" ? message : JSON.stringify(message)}`);
+  }
+  return data;
+}
+
+async function signIn(form) {
+  const body = { user: form.user.value, role: form.role.value, ttl_s: 3600 };
+  const answer = await fetch("auth/token", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  const data = await answer.json();
+  if (!answer.ok) throw new Error(data.error || "the issuer refused");
+  Object.assign(state, { token: data.access_token, user: body.user });
+  $("who").textContent = `${body.user} (${body.role})`;
+  $("signin").hidden = true;
+  $("channels").hidden = false;
+  await loadChannels();
+}
+
+async function loadChannels() {
+  state.channels = (await api("GET", "channels")).channels;
+  const list = $("channel-list");
+  list.replaceChildren(...state.channels.map((c) => {
+    const item = document.createElement("li");
+    const open = document.createElement("button");
+    open.textContent = `Open ${c.name}`;
+    open.dataset.channel = c.id;
+    open.onclick = () => openStudio(c);
+    item.append(open, ` ${c.arn}`);
+    return item;
+  }));
+}
+
+function showKey(channel, key) {
+  state.keys[channel.id] = key; // kept in this page only, as shown once
+  $("stream-key-channel").textContent = channel.name;
+  $("stream-key-value").textContent = key;
+  $("stream-key").hidden = false;
+}
+
+async function createChannel(form) {
+  const made = await api("POST", "channels", { name: form.name.value });
+  showKey(made.channel, made.stream_key);
+  await loadChannels();
+  openStudio(made.channel);
+}
+
+function item(list, text, data) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  Object.assign(li.dataset, data);
+  $(list).prepend(li);
+}
+
+function watch(channel) {
+  events?.close();
+  const url = `events?channel_id=${encodeURIComponent(channel.id)}&token=${encodeURIComponent(state.token)}`;
+  events = new EventSource(url);
+  events.addEventListener("ready", () => { $("studio").dataset.events = "ready"; });
+  events.addEventListener("highlight.detected", (e) => {
+    const h = JSON.parse(e.data);
+    const label = h.kind === "marker" ? "Clip that" : h.kind;
+    item("highlights", `${label}: ${h.clip_start_s.toFixed(1)}–${h.clip_end_s.toFixed(1)} s — ${h.reason}`,
+      { kind: h.kind, start: h.clip_start_s, end: h.clip_end_s, highlight: h.highlight_id });
+  });
+  events.addEventListener("clip.published", (e) => {
+    const c = JSON.parse(e.data);
+    item("clips", `${c.rendition} clip ${c.start_s.toFixed(1)}–${c.end_s.toFixed(1)} s (${c.preset})`,
+      { rendition: c.rendition, start: c.start_s, end: c.end_s, clip: c.clip_id, highlight: c.highlight_id });
+  });
+}
+
+function openStudio(channel) {
+  state.channel = channel;
+  $("studio").hidden = false;
+  $("studio-channel").textContent = channel.name;
+  $("obs-server").textContent = config.rtmpServer || channel.ingest_server;
+  $("highlights").replaceChildren();
+  $("clips").replaceChildren();
+  watch(channel);
+}
+
+function setLive(live) {
+  $("go-live").disabled = live;
+  $("stop").disabled = !live;
+  $("clip-that").disabled = !live;
+  $("status").className = live ? "live" : "";
+}
+
+async function goLive() {
+  const channel = state.channel;
+  let key = state.keys[channel.id];
+  if (!key) {
+    say("This page has not seen the channel's stream key: rotate it to get a new one.");
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: 1280, height: 720 },
+      // A show, not a call: no gain control flattening its loud moments.
+      audio: { autoGainControl: false, echoCancellation: false, noiseSuppression: false },
+    });
+  } catch (error) {
+    say(`The camera or microphone was not allowed (${error.name}): allow them in the browser and press Go live again.`);
+    return;
+  }
+  $("preview").srcObject = stream;
+  say("");
+  $("status").textContent = "connecting…";
+  const stopTracks = () => stream.getTracks().forEach((t) => t.stop());
+  state.live = broadcasterFor(config, channel, key, {
+    onLive: ({ streamId }) => {
+      state.streamId = streamId;
+      $("status").textContent = `live (stream ${streamId})`;
+      $("studio").dataset.stream = streamId;
+      setLive(true);
+    },
+    onStatus: (text) => { $("status").textContent = text; },
+    onEnded: () => {
+      setLive(false);
+      stopTracks();
+      $("status").textContent = "offline: the show is recorded";
+      $("studio").dataset.ended = "true";
+    },
+    onError: ({ code, message }) => {
+      setLive(false);
+      stopTracks();
+      const text = {
+        wrong_key: `The ingest refused the stream key (${message}). Rotate the key and go live again.`,
+        ingest_down: "The ingest is not reachable: is the local cloud up? Nothing was broadcast.",
+        dropped: "The connection to the ingest dropped. Everything recorded until then is kept; press Go live to start again.",
+      }[code] || `Broadcasting failed: ${message}`;
+      say(text);
+      $("status").textContent = "offline";
+      $("studio").dataset.error = code;
+    },
+  });
+  state.live.start(stream);
+}
+
+async function clipThat() {
+  try {
+    await api("POST", `streams/${state.streamId}/markers`);
+    say("Marked: the moment just before becomes a clip.", "info");
+  } catch (error) {
+    say(`Clip that failed: ${error.message}`);
+  }
+}
+
+async function rotate() {
+  try {
+    const rotated = await api("POST", `channels/${state.channel.id}/stream-key`);
+    showKey(state.channel, rotated.stream_key);
+    say("A new stream key: the old one stopped working.", "info");
+  } catch (error) {
+    say(`Rotating failed: ${error.message}`);
+  }
+}
+
+function guarded(handler) {
+  return async (event) => {
+    event?.preventDefault?.();
+    try { await handler(event.target); } catch (error) { say(error.message); }
+  };
+}
+
+async function main() {
+  try {
+    const answer = await fetch("config.json");
+    if (answer.ok) config = { ...config, ...(await answer.json()) };
+  } catch { /* the defaults */ }
+  $("signin-form").onsubmit = guarded(signIn);
+  $("create-form").onsubmit = guarded(createChannel);
+  $("go-live").onclick = guarded(goLive);
+  $("stop").onclick = () => state.live?.stop();
+  $("clip-that").onclick = guarded(clipThat);
+  $("rotate").onclick = guarded(rotate);
+  document.body.dataset.ready = "true";
+}
+
+main();
