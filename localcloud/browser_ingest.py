@@ -8,6 +8,8 @@
 - `WS /ingest?key=<stream key>` the browser's MediaRecorder WebM chunks, piped into the
   same IVS auto-record layout and events as the file studio (localcloud/live_ingest.py);
   a wrong or revoked key is refused with close code 4403 before anything is recorded;
+- `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, into the same
+  recording path (localcloud/rtmp_ingest.py);
 - `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
   clips as the pipeline publishes them (pull subscriptions of the `highlights` and `clips`
   topics, made when this starts), pushed to every page watching that channel.
@@ -33,6 +35,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
@@ -48,6 +51,7 @@ from adapters import ivs, s3, spanner_channels
 from adapters.config import settings
 from localcloud.emulators import REPO_ROOT
 from localcloud.live_ingest import LiveIngest, input_args
+from localcloud.rtmp_ingest import RtmpIngest, serve_in_thread
 
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
@@ -190,6 +194,18 @@ def _event_sink() -> Any:
     return ingest_sink()
 
 
+def _rtmp(workdir: Path, source_args: list[str]) -> LiveIngest:
+    """An RTMP publish's recording; its channel is set once its key has been checked."""
+    return LiveIngest(
+        s3=s3.client(),
+        bucket=settings().recordings_bucket,
+        channel_arn=None,
+        event_sink=_event_sink(),
+        workdir=workdir,
+        source_args=source_args,
+    )
+
+
 async def ingest(socket: WebSocket) -> None:
     await socket.accept()
     key = socket.query_params.get("key", "")
@@ -323,6 +339,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     _start_hub()
+    rtmp = urlsplit(os.environ.get("LIVECLIPS_RTMP_URL", ""))
+    if rtmp.scheme == "rtmp" and rtmp.port:
+        serve_in_thread(rtmp.hostname or args.host, rtmp.port, RtmpIngest(channel_of_key, _rtmp))
     try:
         uvicorn.run(
             build_app(), host=args.host, port=args.port, log_level="warning", ws="websockets-sansio"

@@ -167,6 +167,8 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         # The web studio (localcloud/browser_ingest.py); absent from older state files.
         **({"LIVECLIPS_STUDIO_URL": f"http://{host}:{ports['studio-web']}"}
            if "studio-web" in ports else {}),
+        **({"LIVECLIPS_RTMP_URL": f"rtmp://{host}:{ports['rtmp-ingest']}/app/"}
+           if "rtmp-ingest" in ports else {}),
     }  # fmt: skip
 
 

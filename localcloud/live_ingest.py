@@ -84,12 +84,12 @@ class IngestResult:
 
 
 def input_args(kind: str, url: str = "pipe:0") -> list[str]:
-    """ffmpeg input arguments: the browser's WebM from stdin, or an RTMP listener."""
+    """ffmpeg input arguments: the browser's WebM from stdin, or an RTMP listener at url."""
     if kind == "webm":
         # MediaRecorder's timestamps are wall-clock and may jump: regenerate them.
         return ["-fflags", "+genpts", "-f", "webm", "-i", url]
-    if kind == "flv":
-        return ["-f", "flv", "-i", url]
+    if kind == "rtmp-listen":  # one publisher, then ffmpeg exits when it disconnects
+        return ["-listen", "1", "-f", "flv", "-i", url]
     raise ValueError(f"unknown live input {kind!r}")
 
 
@@ -105,7 +105,7 @@ class LiveIngest:
         *,
         s3: S3Client,
         bucket: str,
-        channel_arn: str,
+        channel_arn: str | None,
         event_sink: Callable[[dict[str, Any]], None],
         workdir: Path,
         source_args: Sequence[str],
@@ -121,16 +121,10 @@ class LiveIngest:
         self._source_args = list(source_args)
         self._has_audio = has_audio
         self._on_status = on_status
-        self._settings = StudioSettings(
-            s3=s3,
-            bucket=bucket,
-            channel=parse_channel_arn(channel_arn),
-            event_sink=event_sink,
-            speed=1.0,
-            clock=time.monotonic,
-            channel_name="",
-            emit_playlist_events=False,
-        )
+        self._s3, self._bucket, self._event_sink = s3, bucket, event_sink
+        # None until the caller knows whose stream this is (RTMP: the publish command's key
+        # comes after ffmpeg has answered the handshake); nothing is published until then.
+        self.channel_arn = channel_arn
         self._proc: subprocess.Popen[bytes] | None = None
         self._session: LiveSession | None = None
         self._show: EncodedShow | None = None
@@ -167,6 +161,7 @@ class LiveIngest:
             has_audio=self._has_audio,
             playlist_type="event",
         )
+        self._started_at = datetime.now(UTC)  # show second 0: the input's first frame
         command = ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y", *args]
         log_file: BinaryIO = (self._workdir / "ffmpeg.log").open("wb")
         self._proc = subprocess.Popen(
@@ -240,6 +235,9 @@ class LiveIngest:
         finally:
             self._done.set()
 
+    def _media_arrived(self) -> bool:
+        return any((self._staging / LIVE_DIR).glob("*.ts"))
+
     def _recording(self) -> dict[str, tuple[RecordingSegment, ...]]:
         found: dict[str, tuple[RecordingSegment, ...]] = {}
         for r in self._renditions:
@@ -295,7 +293,9 @@ class LiveIngest:
         )
 
     def _publish_ready(self) -> None:
-        session = self._session or self._going_live()
+        if self._session is None and (self.channel_arn is None or not self._media_arrived()):
+            return  # IVS starts a stream when its media arrives, for a known key
+        session = self._session or self._going_live(self.channel_arn or "")
         show = self._grown_show()
         if show is None:  # before the first recording segment: live segments only
             show = replace(session.show, live=self._live_segments())
@@ -312,8 +312,17 @@ class LiveIngest:
             self._published_recording = index + 1
             self._on_status(f"recorded {due:.0f} s")
 
-    def _going_live(self) -> LiveSession:
-        self._started_at = datetime.now(UTC)
+    def _going_live(self, channel_arn: str) -> LiveSession:
+        settings = StudioSettings(
+            s3=self._s3,
+            bucket=self._bucket,
+            channel=parse_channel_arn(channel_arn),
+            event_sink=self._event_sink,
+            speed=1.0,
+            clock=time.monotonic,
+            channel_name="",
+            emit_playlist_events=False,
+        )
         empty = EncodedShow(
             staging=self._staging,
             renditions=self._renditions,
@@ -324,7 +333,7 @@ class LiveIngest:
             duration_s=0.0,
             started_at=self._started_at,
         )
-        session = LiveSession(self._settings, empty, self._live_dir, self._started_at)
+        session = LiveSession(settings, empty, self._live_dir, self._started_at)
         self._session = session
         session.execute(Step(0.0, "start"))
         self._on_status(f"live: stream {session.stream_id}")

@@ -1,0 +1,80 @@
+"""OBS's path: ffmpeg publishing to the local RTMP ingest as OBS would
+(rtmp://127.0.0.1:<port>/app/<stream key>), into the same recording path as the browser;
+a wrong key is refused before anything is recorded."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+
+import httpx
+import pytest
+
+from adapters import s3
+from adapters.config import settings
+from tests.support import bearer
+
+pytestmark = pytest.mark.browser
+SHOW_S = 14
+
+
+def _encoder(url: str, seconds: float) -> list[str]:
+    """A test card and a tone, in real time, as OBS sends them (H.264 + AAC in FLV)."""
+    source = ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30"]
+    source += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    encode = ["-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-c:a", "aac"]
+    return ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", *source, "-t", str(seconds),
+            *encode, "-f", "flv", url]  # fmt: skip
+
+
+def _publish(url: str, seconds: float) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        _encoder(url, seconds), capture_output=True, timeout=seconds + 60, check=False
+    )
+
+
+def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
+    api, rtmp = cloud["LIVECLIPS_API_URL"], cloud["LIVECLIPS_RTMP_URL"]
+    creator = bearer("obs-creator", "creator")
+    made = httpx.post(
+        f"{api}/v1/channels", json={"name": f"obs-{uuid.uuid4().hex[:6]}"}, headers=creator,
+        timeout=30,
+    ).json()  # fmt: skip
+    channel, key = made["channel"], made["stream_key"]
+    prefix = f"ivs/v1/{channel['arn'].split(':')[4]}/{channel['id']}/"
+
+    def recorded() -> list[str]:
+        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
+        return [o["Key"] for o in listed.get("Contents", [])]
+
+    # GIVEN a wrong key THEN the ingest cuts the encoder off and records nothing
+    refused = _publish(f"{rtmp}not-{key}", 4)
+    assert refused.returncode != 0
+    time.sleep(3)
+    assert recorded() == []
+
+    # WHEN OBS streams with the channel's key THEN the channel is live meanwhile
+    encoder = subprocess.Popen(_encoder(f"{rtmp}{key}", SHOW_S))
+    try:
+        viewer = bearer("obs-viewer")
+
+        def on_air() -> bool:
+            page = httpx.get(f"{api}/v1/live", headers=viewer, timeout=10).json()
+            return any(s.get("channel_id") == channel["id"] for s in page.get("streams", []))
+
+        deadline = time.monotonic() + SHOW_S
+        while not on_air() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert on_air()
+    finally:
+        assert encoder.wait(timeout=SHOW_S + 60) == 0
+
+    # AND the show is recorded in IVS's layout, ended as IVS ends a stream
+    deadline = time.monotonic() + 60
+    while not any(k.endswith("recording-ended.json") for k in recorded()):
+        assert time.monotonic() < deadline, recorded()
+        time.sleep(1)
+    keys = recorded()
+    assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
+    assert any(k.endswith("/media/hls/160p30/1.ts") for k in keys), keys
