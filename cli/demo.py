@@ -101,6 +101,8 @@ def demo(
         env = cloud.up()
     try:
         os.environ.update(env.vars)
+        if "LIVECLIPS_STUDIO_URL" in env.vars:  # docs/studio-web.md
+            console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]")
         summary = _run_show(env.vars, out, duration=duration, speed=speed, wait_s=wait)
     finally:
         with console.status("stopping the local cloud..."):

@@ -57,6 +57,9 @@ def up(
     for proc in env.processes:
         table.add_row(proc.name, proc.kind, str(proc.port), str(proc.pid), str(proc.log))
     console.print(table)
+    if "LIVECLIPS_STUDIO_URL" in env.vars:
+        console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]", highlight=False)
+        console.print(f"OBS server: [bold]{env.vars['LIVECLIPS_RTMP_URL']}[/] + the stream key")
     console.print(f"env file: [bold]{env.env_file}[/]")
     console.print(f'load it:  eval "$(liveclips local env --state-dir {state_dir})"')
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from adapters import s3
+from adapters.config import settings
 from tests.browser.conftest import FakeMedia, launch, shot
 from tests.support import bearer
 
@@ -185,3 +187,45 @@ def test_a_denied_camera_and_an_ingest_that_is_down_are_told(
         shot(page, f"{channel}-03-ingest-down")
     finally:
         context.close()
+
+
+def test_a_dropped_connection_is_told_and_keeps_what_was_recorded(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+) -> None:
+    channel = f"drop-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", fake_media)
+    routes: list[object] = []
+
+    def through(ws) -> None:  # a network path to the ingest that the test can cut
+        routes.append((ws, ws.connect_to_server()))
+
+    try:
+        page = context.new_page()
+        page.route_web_socket("**/ingest*", through)
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "drop-creator", channel)
+        page.click("#go-live")
+        page.wait_for_function(
+            "document.getElementById('status').textContent.includes('recorded')", timeout=60_000
+        )
+        # WHEN the connection drops mid-show
+        page_side, server_side = routes[0]  # type: ignore[misc]
+        server_side.close()
+        page_side.close(code=1011, reason="network")
+        # THEN the creator is told, and the show recorded until then is kept and ended
+        page.wait_for_selector("#studio[data-error=dropped]", timeout=30_000)
+        assert "dropped" in page.text_content("#message")
+        shot(page, f"{channel}-03-dropped")
+    finally:
+        context.close()
+    api, creator = cloud["LIVECLIPS_API_URL"], bearer("drop-creator", "creator")
+    mine = httpx.get(f"{api}/v1/channels", headers=creator, timeout=10).json()["channels"]
+    made = next(c for c in mine if c["name"] == channel)
+    prefix = f"ivs/v1/{made['arn'].split(':')[4]}/{made['id']}/"
+    deadline = time.monotonic() + 60
+    keys: list[str] = []
+    while not any(k.endswith("recording-ended.json") for k in keys):
+        assert time.monotonic() < deadline, keys
+        time.sleep(1)
+        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
+        keys = [o["Key"] for o in listed.get("Contents", [])]
+    assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
