@@ -229,3 +229,31 @@ def test_a_dropped_connection_is_told_and_keeps_what_was_recorded(
         listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
         keys = [o["Key"] for o in listed.get("Contents", [])]
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
+
+
+def test_a_program_is_scheduled_and_the_content_team_sees_its_queues(
+    cloud: dict[str, str], playwright_api, tmp_path: Path
+) -> None:
+    channel = f"prog-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", None)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "prog-creator", channel)
+        page.fill("input[name=title]", "Friday night speedruns")
+        page.click("#schedule")
+        page.wait_for_selector("#programs li")
+        assert "Friday night speedruns" in page.text_content("#programs")
+        shot(page, f"{channel}-03-program")
+
+        page = context.new_page()
+        page.goto(cloud["LIVECLIPS_STUDIO_URL"])
+        page.wait_for_selector("body[data-ready=true]")
+        page.fill("input[name=user]", "team-ana")
+        page.select_option("select[name=role]", "moderator")
+        page.click("#sign-in")
+        page.wait_for_selector("#team:not([hidden])")
+        assert page.is_hidden("#channels")
+        assert page.text_content("#message") == ""
+        shot(page, f"{channel}-04-content-team")
+    finally:
+        context.close()

@@ -38,8 +38,15 @@ async function signIn(form) {
   Object.assign(state, { token: data.access_token, user: body.user });
   $("who").textContent = `${body.user} (${body.role})`;
   $("signin").hidden = true;
-  $("channels").hidden = false;
-  await loadChannels();
+  state.role = body.role;
+  if (body.role === "creator" || body.role === "admin") {
+    $("channels").hidden = false;
+    await loadChannels();
+  }
+  if (body.role === "moderator" || body.role === "admin") {
+    $("team").hidden = false;
+    await loadTeam();
+  }
 }
 
 async function loadChannels() {
@@ -84,6 +91,7 @@ function watch(channel) {
   events.addEventListener("ready", () => { $("studio").dataset.events = "ready"; });
   events.addEventListener("highlight.detected", (e) => {
     const h = JSON.parse(e.data);
+    if (h.marquee && !$("team").hidden) loadTeam().catch(() => {});
     const label = h.kind === "marker" ? "Clip that" : h.kind;
     item("highlights", `${label}: ${h.clip_start_s.toFixed(1)}–${h.clip_end_s.toFixed(1)} s — ${h.reason}`,
       { kind: h.kind, start: h.clip_start_s, end: h.clip_end_s, highlight: h.highlight_id });
@@ -95,6 +103,78 @@ function watch(channel) {
   });
 }
 
+function button(text, onclick, data = {}) {
+  const b = document.createElement("button");
+  b.textContent = text;
+  b.onclick = guarded(onclick);
+  Object.assign(b.dataset, data);
+  return b;
+}
+
+// The content team: marquee highlights that wait for a person, and flagged chat.
+async function loadTeam() {
+  const pending = await api("GET", "highlights/pending?limit=50");
+  $("pending").replaceChildren(...pending.map((h) => {
+    const li = document.createElement("li");
+    li.dataset.highlight = h.id;
+    li.append(`${h.channel_id} ${h.start_s.toFixed(1)}–${h.end_s.toFixed(1)} s (${h.reason}) `,
+      button("Approve", async () => { await api("POST", `highlights/${h.id}/approve`); await loadTeam(); }),
+      button("Reject", async () => { await api("POST", `highlights/${h.id}/reject`); await loadTeam(); }));
+    return li;
+  }));
+  const queue = await api("GET", "moderation/queue?limit=50");
+  $("queue").replaceChildren(...queue.items.map((m) => {
+    const li = document.createElement("li");
+    li.dataset.message = m.message_id;
+    const decide = (outcome) => async () => {
+      await api("POST", `moderation/rooms/${m.room_id}/messages/${m.message_id}/decision`, { outcome });
+      await loadTeam();
+    };
+    li.append(`${m.user_id}: “${m.text}” → ${m.action} (${m.categories.join(", ") || "no category"}, ` +
+      `${m.model}, ${m.review_state}) `, button("Uphold", decide("uphold")), button("Overturn", decide("overturn")));
+    return li;
+  }));
+}
+
+async function loadPrograms(channel) {
+  const page = await api("GET", `channels/${channel.id}/programs`);
+  $("programs").replaceChildren(...page.programs.map((p) => {
+    const li = document.createElement("li");
+    li.dataset.program = p.id;
+    li.textContent = `${p.title}: ${new Date(p.starts_at).toLocaleString()} – ${new Date(p.ends_at).toLocaleTimeString()}`;
+    return li;
+  }));
+}
+
+async function schedule(form) {
+  const startsAt = new Date(Date.now() + Number(form.in_min.value) * 60_000).toISOString();
+  await api("POST", `channels/${state.channel.id}/programs`, {
+    title: form.title.value, starts_at: startsAt, duration_s: Number(form.length_min.value) * 60,
+  });
+  say(`Scheduled “${form.title.value}”.`, "info");
+  await loadPrograms(state.channel);
+}
+
+// Every 10 s while live: how many watch, and what the host could take next from chat.
+async function refreshLive() {
+  if (!state.streamId) return;
+  try {
+    $("viewers").textContent = (await api("GET", `streams/${state.streamId}/viewers`)).viewers;
+    const prompts = await api("GET", `streams/${state.streamId}/prompts`);
+    $("prompts-source").textContent = `(${prompts.source}${prompts.note ? ": " + prompts.note : ""})`;
+    if (prompts.prompts.length) {
+      $("prompts").replaceChildren(...prompts.prompts.map((text) => {
+        const li = document.createElement("li");
+        li.textContent = text;
+        return li;
+      }));
+    }
+  } catch (error) {
+    $("prompts-source").textContent = `(${error.message})`;
+  }
+}
+setInterval(refreshLive, 10_000);
+
 function openStudio(channel) {
   state.channel = channel;
   $("studio").hidden = false;
@@ -103,6 +183,7 @@ function openStudio(channel) {
   $("highlights").replaceChildren();
   $("clips").replaceChildren();
   watch(channel);
+  loadPrograms(channel).catch((error) => say(error.message));
 }
 
 function setLive(live) {
@@ -140,6 +221,7 @@ async function goLive() {
       $("status").textContent = `live (stream ${streamId})`;
       $("studio").dataset.stream = streamId;
       setLive(true);
+      setTimeout(refreshLive, 3000);
     },
     onStatus: (text) => { $("status").textContent = text; },
     onEnded: () => {
@@ -201,6 +283,8 @@ async function main() {
   $("stop").onclick = () => state.live?.stop();
   $("clip-that").onclick = guarded(clipThat);
   $("rotate").onclick = guarded(rotate);
+  $("program-form").onsubmit = guarded(schedule);
+  $("refresh-team").onclick = guarded(loadTeam);
   document.body.dataset.ready = "true";
 }
 
