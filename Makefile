@@ -30,8 +30,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
+# `make demo DEMO_ARGS=--browser`: the show goes live from the web studio in headless chromium.
+DEMO_ARGS ?=
 demo: setup
-	$(BIN)/liveclips demo
+	$(BIN)/liveclips demo $(DEMO_ARGS)
 
 test: setup lint typecheck iac
 	$(BIN)/pytest -ra

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from adapters import spanner
 from cli.broadcast import broadcast
+from cli.browser_show import browser_broadcast
 from cli.channels import bearer, creator_channel
 from domain.lifecycle import StreamRecord
 from localcloud.cloud import LocalCloud
@@ -93,6 +94,12 @@ def demo(
     speed: Annotated[float, typer.Option(help="Playout speed (1 = real time).")] = 1.0,
     out: Annotated[Path, typer.Option(help="Where summary.json goes.")] = Path("out/demo"),
     wait: Annotated[float, typer.Option(help="Seconds to wait for clips after the show.")] = 60.0,
+    browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser", help="Go live from the web studio in headless chromium (real time)."
+        ),
+    ] = False,
 ) -> None:
     """Run a synthetic live show end to end and report its clips."""
     out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +110,10 @@ def demo(
         os.environ.update(env.vars)
         if "LIVECLIPS_STUDIO_URL" in env.vars:  # docs/studio-web.md
             console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]")
-        summary = _run_show(env.vars, out, duration=duration, speed=speed, wait_s=wait)
+        summary = _run_show(
+            env.vars, out, duration=duration, speed=1.0 if browser else speed, wait_s=wait,
+            browser=browser,
+        )  # fmt: skip
     finally:
         with console.status("stopping the local cloud..."):
             cloud.down()
@@ -115,22 +125,38 @@ def demo(
 
 
 def _run_show(
-    variables: dict[str, str], out: Path, *, duration: float, speed: float, wait_s: float
+    variables: dict[str, str],
+    out: Path,
+    *,
+    duration: float,
+    speed: float,
+    wait_s: float,
+    browser: bool = False,
 ) -> dict[str, Any]:
-    channel, _creator = creator_channel(variables, DEMO_CREATOR, DEMO_CHANNEL)
-    console.log(f"{DEMO_CREATOR} created channel {channel['name']} ({channel['arn']})")
     viewer = bearer(variables, "demo-viewer", "viewer")
     team = bearer(variables, "demo-content-team", "moderator")
     watcher = FeedWatcher(variables["LIVECLIPS_API_URL"], viewer, team)
     threading.Thread(target=watcher.run, daemon=True).start()
-    run = broadcast(
-        "synthetic",
-        console=console,
-        channel_arn=channel["arn"],
-        workdir=out / "show",
-        duration_s=duration,
-        speed=speed,
-    )
+    if browser:  # the page signs in, makes the channel and goes live (docs/studio-web.md)
+        run = browser_broadcast(
+            variables,
+            creator=DEMO_CREATOR,
+            channel_name=f"{DEMO_CHANNEL}-web",
+            workdir=out / "browser",
+            duration_s=duration,
+            on_status=console.log,
+        )
+    else:
+        channel, _creator = creator_channel(variables, DEMO_CREATOR, DEMO_CHANNEL)
+        console.log(f"{DEMO_CREATOR} created channel {channel['name']} ({channel['arn']})")
+        run = broadcast(
+            "synthetic",
+            console=console,
+            channel_arn=channel["arn"],
+            workdir=out / "show",
+            duration_s=duration,
+            speed=speed,
+        )
     deadline = time.monotonic() + wait_s
     with console.status("waiting for the last clips..."):
         while len(watcher.seen) < len(run.moments) and time.monotonic() < deadline:

@@ -16,7 +16,8 @@ import pytest
 
 from adapters import s3
 from adapters.config import settings
-from tests.browser.conftest import FakeMedia, launch, shot
+from cli.browser_show import FakeMedia, launch
+from tests.browser.conftest import shot
 from tests.support import bearer
 
 pytestmark = pytest.mark.browser
@@ -95,7 +96,7 @@ def test_go_live_from_the_page_clip_that_and_see_the_clips_arrive(
         shot(page, f"{channel}-05-ended")
 
         # THEN the marker's clip and the planted moment's clip are pushed to the page
-        moment = fake_media.moment
+        moment = fake_media.moments[0]
 
         def arrived() -> tuple[dict[str, str], dict[str, str]] | None:
             highlights = _items(page, "highlights")

@@ -224,7 +224,8 @@ async function goLive() {
       setTimeout(refreshLive, 3000);
     },
     onStatus: (text) => { $("status").textContent = text; },
-    onEnded: () => {
+    onEnded: ({ recordingPrefix }) => {
+      if (recordingPrefix) $("studio").dataset.recording = recordingPrefix;
       setLive(false);
       stopTracks();
       $("status").textContent = "offline: the show is recorded";

@@ -1,7 +1,8 @@
 // The one seam between the page and where a show goes. Both broadcasters take the
 // camera/microphone MediaStream and the channel's stream key and tell the page what
 // happens through the same callbacks:
-//   onLive({streamId}), onStatus(text), onEnded({streamId}), onError({code, message})
+//   onLive({streamId}), onStatus(text), onEnded({streamId, recordingPrefix}),
+//   onError({code, message})
 // with code one of "wrong_key", "ingest_down", "dropped", "failed".
 
 const WRONG_KEY = 4403; // localcloud/browser_ingest.py's close code for a refused key
@@ -40,7 +41,10 @@ export class LocalIngestBroadcaster {
         this.streamId = update.stream_id;
         this.cb.onLive({ streamId: update.stream_id });
       }
-      if (update.ended) this.ended = true;
+      if (update.ended) {
+        this.ended = true;
+        this.recordingPrefix = update.recording_prefix;
+      }
       this.cb.onStatus(update.status);
     };
     this.socket.onclose = (e) => {
@@ -52,7 +56,7 @@ export class LocalIngestBroadcaster {
       } else if (!this.stopping && !this.ended) {
         this.cb.onError({ code: "dropped", message: "the connection to the ingest dropped" });
       } else {
-        this.cb.onEnded({ streamId: this.streamId });
+        this.cb.onEnded({ streamId: this.streamId, recordingPrefix: this.recordingPrefix });
       }
     };
   }
