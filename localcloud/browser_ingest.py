@@ -188,6 +188,13 @@ def channel_of_key(stream_key: str) -> str | None:
     return None
 
 
+def vod_title_id(recording_prefix: str) -> str | None:
+    from services.vod import title_id_for_recording  # noqa: PLC0415
+
+    recording_id = recording_prefix.rsplit("/", 1)[-1]
+    return title_id_for_recording(recording_id) if recording_id else None
+
+
 def _event_sink() -> Any:
     from cli.broadcast import ingest_sink  # noqa: PLC0415  # the bridge Lambda, in-process
 
@@ -265,6 +272,8 @@ async def ingest(socket: WebSocket) -> None:
                     "ended": True,
                     "stream_id": result.stream_id,
                     "recording_prefix": result.recording_prefix,
+                    # The show's on-demand title, made after Recording End (services/vod.py).
+                    "vod_title_id": vod_title_id(result.recording_prefix),
                 }
             )
             await socket.close(1000 if live.error is None else INGEST_FAILED)

@@ -122,6 +122,12 @@ def test_go_live_from_the_page_clip_that_and_see_the_clips_arrive(
         marker, _planted = found
         # the marker was pressed about 12 s in: its clip ends around there
         assert 4.0 < float(marker["end"]) < 30.0, marker
+
+        # AND after the show: its on-demand title with its ladder, the clips, the report
+        page.wait_for_selector("#vod[data-state=READY]", timeout=180_000)
+        assert "1280x720" in page.text_content("#vod")
+        assert page.text_content("#report")
+        shot(page, f"{channel}-07-after-the-show")
     finally:
         context.close()
 

@@ -98,6 +98,7 @@ function watch(channel) {
   });
   events.addEventListener("clip.published", (e) => {
     const c = JSON.parse(e.data);
+    if (!$("after").hidden) loadStudioClips(channel).catch(() => {});
     item("clips", `${c.rendition} clip ${c.start_s.toFixed(1)}–${c.end_s.toFixed(1)} s (${c.preset})`,
       { rendition: c.rendition, start: c.start_s, end: c.end_s, clip: c.clip_id, highlight: c.highlight_id });
   });
@@ -175,11 +176,46 @@ async function refreshLive() {
 }
 setInterval(refreshLive, 10_000);
 
+// After the show: its on-demand title (transcoded after Recording End, so checked every
+// 5 s until READY or FAILED), the channel's clips in every state, and the week's report.
+async function loadStudioClips(channel) {
+  const clips = await api("GET", `studio/clips?channel_id=${channel.id}&limit=50`);
+  $("studio-clips").replaceChildren(...clips.clips.map((c) => {
+    const li = document.createElement("li");
+    li.dataset.state = c.state;
+    li.textContent = `${c.start_s.toFixed(1)}–${c.end_s.toFixed(1)} s ${c.preset}: ${c.state}` +
+      (c.hidden ? ` (taken down: ${c.hidden_reason})` : "");
+    return li;
+  }));
+}
+
+async function afterShow(channel, vodTitleId) {
+  $("after").hidden = false;
+  await loadStudioClips(channel);
+  const report = await api("GET", `studio/analytics?channel_id=${channel.id}&days=7`);
+  const t = report.totals;
+  $("report").textContent = `${report.since} – ${report.until}: ${t.watch_hours.toFixed(2)} watch hours, ` +
+    `peak ${t.peak_viewers} viewers, ${t.clip_plays} clip plays, ${t.clip_shares} shares`;
+  if (!vodTitleId) return;
+  for (let i = 0; i < 120; i += 1) {
+    const answer = await fetch(`api/v1/vod/${vodTitleId}`, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (answer.ok) {
+      const title = await answer.json();
+      $("vod").dataset.state = title.state;
+      const ladder = title.renditions.map((r) => `${r.width}x${r.height}`).join(", ");
+      $("vod").textContent = `${title.state}${ladder ? ": " + ladder : ""}${title.error ? " — " + title.error : ""}`;
+      if (title.state === "READY" || title.state === "FAILED") return;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, 5000); });
+  }
+}
+
 function openStudio(channel) {
   state.channel = channel;
   $("studio").hidden = false;
   $("studio-channel").textContent = channel.name;
   $("obs-server").textContent = config.rtmpServer || channel.ingest_server;
+  $("after").hidden = true;
   $("highlights").replaceChildren();
   $("clips").replaceChildren();
   watch(channel);
@@ -224,8 +260,9 @@ async function goLive() {
       setTimeout(refreshLive, 3000);
     },
     onStatus: (text) => { $("status").textContent = text; },
-    onEnded: ({ recordingPrefix }) => {
+    onEnded: ({ recordingPrefix, vodTitleId }) => {
       if (recordingPrefix) $("studio").dataset.recording = recordingPrefix;
+      afterShow(channel, vodTitleId).catch((error) => say(error.message));
       setLive(false);
       stopTracks();
       $("status").textContent = "offline: the show is recorded";

@@ -1,7 +1,7 @@
 // The one seam between the page and where a show goes. Both broadcasters take the
 // camera/microphone MediaStream and the channel's stream key and tell the page what
 // happens through the same callbacks:
-//   onLive({streamId}), onStatus(text), onEnded({streamId, recordingPrefix}),
+//   onLive({streamId}), onStatus(text), onEnded({streamId, recordingPrefix, vodTitleId}),
 //   onError({code, message})
 // with code one of "wrong_key", "ingest_down", "dropped", "failed".
 
@@ -44,6 +44,7 @@ export class LocalIngestBroadcaster {
       if (update.ended) {
         this.ended = true;
         this.recordingPrefix = update.recording_prefix;
+        this.vodTitleId = update.vod_title_id;
       }
       this.cb.onStatus(update.status);
     };
@@ -56,7 +57,9 @@ export class LocalIngestBroadcaster {
       } else if (!this.stopping && !this.ended) {
         this.cb.onError({ code: "dropped", message: "the connection to the ingest dropped" });
       } else {
-        this.cb.onEnded({ streamId: this.streamId, recordingPrefix: this.recordingPrefix });
+        this.cb.onEnded({
+          streamId: this.streamId, recordingPrefix: this.recordingPrefix, vodTitleId: this.vodTitleId,
+        });
       }
     };
   }
