@@ -264,3 +264,28 @@ def test_a_program_is_scheduled_and_the_content_team_sees_its_queues(
         shot(page, f"{channel}-04-content-team")
     finally:
         context.close()
+
+
+def test_going_live_with_the_screen_and_the_microphone(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+) -> None:
+    channel = f"screen-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", fake_media)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "screen-creator", channel)
+        page.check("#screen")
+        page.click("#go-live")
+        page.wait_for_selector("#studio[data-stream]", timeout=30_000)
+        tracks = page.eval_on_selector(
+            "#preview", "v => v.srcObject.getTracks().map(t => t.kind).sort().join(',')"
+        )
+        assert tracks == "audio,video"
+        page.wait_for_function(
+            "document.getElementById('status').textContent.includes('recorded')", timeout=60_000
+        )
+        shot(page, f"{channel}-03-screen-live")
+        page.click("#stop")
+        page.wait_for_selector("#studio[data-ended=true]", timeout=60_000)
+    finally:
+        context.close()

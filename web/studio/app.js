@@ -237,14 +237,18 @@ async function goLive() {
     return;
   }
   let stream;
+  // A show, not a call: no gain control flattening its loud moments.
+  const audio = { autoGainControl: false, echoCancellation: false, noiseSuppression: false };
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: 1280, height: 720 },
-      // A show, not a call: no gain control flattening its loud moments.
-      audio: { autoGainControl: false, echoCancellation: false, noiseSuppression: false },
-    });
+    if ($("screen").checked) { // the screen's picture, the microphone's sound
+      const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const mic = await navigator.mediaDevices.getUserMedia({ audio });
+      stream = new MediaStream([...screen.getVideoTracks(), ...mic.getAudioTracks()]);
+    } else {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 }, audio });
+    }
   } catch (error) {
-    say(`The camera or microphone was not allowed (${error.name}): allow them in the browser and press Go live again.`);
+    say(`The camera, screen or microphone was not allowed (${error.name}): allow them in the browser and press Go live again.`);
     return;
   }
   $("preview").srcObject = stream;
