@@ -81,6 +81,10 @@ class EngineConfig:
     # 10-40 s, so a burst is judged against the last minutes of this room, long enough
     # that a reaction does not become its own baseline.
     chat_baseline_window_s: int = 300
+    # A media second this far above its baseline stays out of it (normalize.py), for at
+    # most media_gate_max_s seconds in a row: a play stands out for as long as it lasts.
+    media_gate_z: float = 2.0
+    media_gate_max_s: int = 45
     # Seconds of history before a signal may score: the first seconds set the baseline.
     warmup_s: int = 8
     # One signal alone cannot dominate the weighted mean.
@@ -103,7 +107,7 @@ class EngineConfig:
     # A reaction outlasts its moment (people keep laughing, late viewers catch up): when
     # chat alone locates a moment, it starts chat_lag_s before the burst and ends
     # chat_tail_s before the burst dies down.
-    chat_tail_s: float = 8.0
+    chat_tail_s: float = 4.0
     # ...where "the burst" is the seconds at half its peak or more: a reaction's lumpy
     # tail says little about when the moment ended.
     chat_span_share: float = 0.5
@@ -112,13 +116,19 @@ class EngineConfig:
     # react, so the clip starts chat_lead_s before the reaction's onset and runs at least
     # chat_follow_s past it (or to chat_tail_s before a long reaction fades).
     chat_lead_s: float = 25.0
-    chat_follow_s: float = 15.0
+    chat_follow_s: float = 5.0
     # ...and decided this long after its end, once the burst has shown whether it goes
     # on (a lumpy reaction must not be cut into several clips).
     chat_settle_s: float = 4.0
-    # A moment only chat witnessed must stand out this far from the room's last minutes:
-    # real chat has a burst of some size every few minutes, a highlight a few an hour.
-    chat_peak_z: float = 4.5
+    # A moment only chat witnessed must stand out this far from the room's last minutes...
+    chat_peak_z: float = 3.5
+    # ...and be among the room's chat_rank_top strongest reactions of the last
+    # chat_rank_window_s (strength: the reaction's summed chat score, so a longer, broader
+    # one outranks a blip that hits the same capped z). Real chat has a burst of some size
+    # every few minutes but a highlight a few times an hour, and how bursty a room is
+    # varies more between rooms than any fixed z can follow.
+    chat_rank_top: int = 5
+    chat_rank_window_s: float = 3600.0
     # --- corroboration ---
     fire_z: float = 1.5  # a family (media, chat, reactions) "fires" at this score
     agree_z: float = 1.5  # signals of one family agree when each reaches this z

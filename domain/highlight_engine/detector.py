@@ -152,7 +152,7 @@ class LiveDetector:
         latest = self._s.fused.get(self._s.frontier - 1)
         self._s.armed = latest is None or latest.score < self._cfg.exit_score
         span = moments.candidate(self._s, recs, now, self._cfg)
-        if span is None:
+        if span is None or moments.outranked(self._s, recs, self._cfg):
             return []
         cfg, peak = self._cfg, max(recs, key=lambda r: r.score)
         ev = fusion.evidence(peak, self._s.norm.present, cfg)

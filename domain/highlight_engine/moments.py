@@ -28,7 +28,34 @@ def locate(state: DetectorState, recs: Sequence[Fused], cfg: EngineConfig) -> tu
     if media is not None:
         return media, True
     chat = fusion.chat_span(state.z, recs, state.norm.present, cfg)
-    return chat or (recs[0].s, recs[-1].s + 1), False
+    if chat is None:
+        return (recs[0].s, recs[-1].s + 1), False
+    behind = media_behind(state, int(chat[0] + cfg.chat_lead_s), cfg)
+    return (behind, True) if behind is not None else (chat, False)
+
+
+def media_behind(state: DetectorState, onset: int, cfg: EngineConfig) -> Span | None:
+    """The play a late chat reaction is about: the last run of media standing out in the
+    chat_lead_s before the reaction began. Chat tells *that* something happened, 5-30 s
+    late; the picture and the sound tell *when*."""
+    stood_out = [
+        s
+        for s in range(onset - int(cfg.chat_lead_s), onset + 1)
+        if (rec := state.fused.get(s)) is not None and rec.family["media"] >= cfg.locate_z
+    ]
+    if not stood_out:
+        return None
+    last = first = stood_out[-1]
+    while last - first < cfg.max_clip_s:
+        earlier = [
+            s
+            for s in range(first - int(cfg.max_gap_s) - 1, first)
+            if (rec := state.fused.get(s)) is not None and rec.family["media"] >= cfg.locate_z
+        ]
+        if not earlier:
+            break
+        first = earlier[0]
+    return first, last + 1
 
 
 def window(state: DetectorState, span: Span, *, peak_s: float, now: int, cfg: EngineConfig) -> Span:
@@ -55,6 +82,26 @@ def candidate(
     (start, end), _ = locate(state, recs, cfg)
     span = (start - cfg.pre_roll_s, end + cfg.post_roll_s)
     return window(state, span, peak_s=peak.s + 0.5, now=now, cfg=cfg)
+
+
+def chat_strength(recs: Sequence[Fused]) -> float:
+    """How big a reaction was: its chat score summed over the moment's seconds."""
+    return sum(r.family["chat"] for r in recs)
+
+
+def outranked(state: DetectorState, recs: Sequence[Fused], cfg: EngineConfig) -> bool:
+    """Whether a moment only chat saw is weaker than the room's recent best, and so is
+    one of the bursts a busy room has every few minutes rather than a highlight.
+
+    Every such reaction joins the room's history, kept or not: what counts as big is
+    what this room has done lately, not what it was allowed to publish.
+    """
+    if fusion.present_witnesses(state.norm.present, cfg) != {"chat"}:
+        return False
+    strength = chat_strength(recs)
+    stronger = sum(1 for _, v in state.chat_strengths if v > strength)
+    state.chat_strengths.append((recs[-1].s, strength))
+    return stronger >= cfg.chat_rank_top
 
 
 def ready(state: DetectorState, region: Region, now: int, cfg: EngineConfig) -> bool:

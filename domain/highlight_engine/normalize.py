@@ -19,7 +19,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from domain.highlight_engine.config import CHAT_SIGNALS, EngineConfig
+from domain.highlight_engine.config import CHAT_SIGNALS, MEDIA_SIGNALS, EngineConfig
 
 LOUDNESS_FLOOR_LUFS = -70.0  # silence reads as -120 and would wreck the level
 MAD_TO_STD = 1.4826  # the MAD of a normal distribution times this is its std
@@ -32,6 +32,7 @@ class Normalizer:
         self._cfg = config
         self._window: dict[str, list[float]] = {}
         self._recent: dict[str, list[float]] = {}
+        self._gated: dict[str, int] = {}  # seconds in a row each signal was kept out
 
     @property
     def present(self) -> frozenset[str]:
@@ -46,9 +47,29 @@ class Normalizer:
             x = self._prepare(name, raw)
             window = self._window.setdefault(name, [])
             z[name] = self._score(name, x, window)
+            if self._gate(name, z[name]):
+                continue
             window.append(x)
             del window[: -max(self._window_s(name), 1)]
         return z
+
+    def _gate(self, name: str, z: float) -> bool:
+        """Keep a media second out of its baseline while it stands out, for a while.
+
+        A play is loud for tens of seconds; were its own seconds to join the baseline,
+        its spread would swell and the play would stop standing out half way through, so
+        the clip would cover only its first seconds. Past `media_gate_max_s` the level has
+        changed for good (a louder segment of the show), and the baseline follows it.
+        """
+        cfg = self._cfg
+        if name not in MEDIA_SIGNALS or z < cfg.media_gate_z:
+            self._gated.pop(name, None)
+            return False
+        held = self._gated.get(name, 0) + 1
+        if held > cfg.media_gate_max_s:
+            return False
+        self._gated[name] = held
+        return True
 
     def _window_s(self, name: str) -> int:
         cfg = self._cfg
@@ -86,6 +107,7 @@ class Normalizer:
         return {
             "window": {k: list(v) for k, v in self._window.items()},
             "recent": {k: list(v) for k, v in self._recent.items()},
+            "gated": dict(self._gated),
         }
 
     @classmethod
@@ -93,6 +115,7 @@ class Normalizer:
         norm = cls(config)
         norm._window = {k: [float(x) for x in v] for k, v in data["window"].items()}
         norm._recent = {k: [float(x) for x in v] for k, v in data["recent"].items()}
+        norm._gated = {k: int(v) for k, v in data.get("gated", {}).items()}
         return norm
 
 

@@ -46,6 +46,8 @@ class DetectorState:
     closed_until: int = -1  # seconds up to here belong to a finished moment
     markers: list[int] = field(default_factory=list)  # pending, by second
     lufs: dict[int, float] = field(default_factory=dict)  # momentary LUFS per 100 ms
+    # (second, strength) of the chat-only reactions closed within chat_rank_window_s.
+    chat_strengths: list[tuple[int, float]] = field(default_factory=list)
 
     def prune(self, now: int, cfg: EngineConfig) -> None:
         keep_z = now - int(cfg.max_clip_s) - cfg.lookahead_s - JOINS_WINDOW_S
@@ -56,6 +58,8 @@ class DetectorState:
         self.raw = {u: v for u, v in self.raw.items() if u > now - RAID_WINDOW_S}
         self.fused = {u: v for u, v in self.fused.items() if u >= keep_f}
         self.lufs = {i: v for i, v in self.lufs.items() if i >= (keep_f - 5) * 10}
+        horizon = now - cfg.chat_rank_window_s
+        self.chat_strengths = [(u, v) for u, v in self.chat_strengths if u >= horizon]
         self.out.prune(now, cfg)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +78,7 @@ class DetectorState:
             "closed_until": self.closed_until,
             "markers": list(self.markers),
             "lufs": [[i, v] for i, v in self.lufs.items()],
+            "chat_strengths": [[u, v] for u, v in self.chat_strengths],
             "out": self.out.to_dict(),
         }
 
@@ -96,4 +101,6 @@ class DetectorState:
             closed_until=int(data["closed_until"]),
             markers=[int(m) for m in data["markers"]],
             lufs={int(i): float(v) for i, v in data["lufs"]},
+            # Absent in states saved before the rank test: an empty history ranks nothing.
+            chat_strengths=[(int(u), float(v)) for u, v in data.get("chat_strengths", [])],
         )

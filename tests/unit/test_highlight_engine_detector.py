@@ -94,15 +94,38 @@ def test_seconds_must_arrive_in_order():
 def test_the_hourly_budget_keeps_automatic_clips_to_the_cap():
     moments = [(40 + 30 * i, 46 + 30 * i) for i in range(10)]
     show = Show(duration_s=360, moments=moments, media=False)
-    cfg = EngineConfig(max_clips_per_hour=4)
+    # The room-relative rank test would hold back most of ten equal reactions; the
+    # budget is what this test is about.
+    unranked = EngineConfig(chat_rank_top=100)
+    cfg = replace(unranked, max_clips_per_hour=4)
 
     capped = [d for d in detect_show(show.build(), cfg) if d.kind == "auto"]
-    uncapped = [d for d in detect_show(show.build()) if d.kind == "auto"]
+    uncapped = [d for d in detect_show(show.build(), unranked) if d.kind == "auto"]
 
     assert len(uncapped) >= 8
     assert len(capped) == 4
     # Once half the budget is spent, a newcomer must beat the hour's median.
     assert min(d.score for d in capped[2:]) >= sorted(d.score for d in capped[:2])[0]
+
+
+def _chat_only_room(lengths: list[int]) -> list[Detection]:
+    moments = [(60 + 70 * i, 60 + 70 * i + n) for i, n in enumerate(lengths)]
+    show = Show(duration_s=60 + 70 * len(lengths) + 40, moments=moments, media=False)
+    return [d for d in show.detect() if d.kind == "auto"]
+
+
+def test_a_chat_only_reaction_outranked_by_the_rooms_recent_best_is_not_clipped():
+    # GIVEN a chat-only room whose reactions each last less than the one before
+    # WHEN the fifth comes, four stronger ones are within the rank window
+    shrinking = _chat_only_room([17, 16, 15, 14, 13, 10, 9])
+    # THEN the four strongest are clipped and the weaker ones are a busy room's bursts
+    assert len(shrinking) == EngineConfig().chat_rank_top
+    assert max(d.start_s for d in shrinking) < 60 + 70 * 5
+
+
+def test_a_chat_only_reaction_bigger_than_the_rooms_recent_ones_is_always_clipped():
+    growing = _chat_only_room([9, 10, 13, 14, 15, 16, 17])
+    assert len(growing) == 7
 
 
 def test_a_marker_for_a_moment_already_clipped_adds_no_duplicate():

@@ -36,6 +36,19 @@ def test_a_spike_scores_against_the_past_and_barely_moves_the_baseline():
     assert 2.0 < after[0] < 4.0  # 6 LU above a baseline that stayed near -30
 
 
+def test_a_long_loud_play_stands_out_to_its_end_and_a_lasting_change_becomes_normal():
+    rng = random.Random(2)
+    norm = Normalizer(CFG)
+    feed(norm, "loudness", [-30.0 + rng.gauss(0, 1.0) for _ in range(90)])
+
+    # GIVEN a play 8 LU above the room for 40 s: its seconds stay out of the baseline
+    play = feed(norm, "loudness", [-22.0 + rng.gauss(0, 1.0) for _ in range(40)])
+    assert min(play) > 2.5
+    # WHEN the show stays that loud for minutes, it is the new normal
+    later = feed(norm, "loudness", [-22.0 + rng.gauss(0, 1.0) for _ in range(150)])
+    assert max(later[-30:]) < 2.0
+
+
 def test_a_quiet_chat_does_not_make_one_message_look_like_a_storm():
     norm = Normalizer(CFG)
     z = feed(norm, "chat_rate", [0.0] * 60 + [1.0])

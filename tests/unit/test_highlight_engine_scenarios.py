@@ -164,6 +164,13 @@ def test_a_chat_only_show_finds_its_moments_from_the_chat_alone():
         assert 20.0 <= d.end_s - d.start_s <= 60.0
 
 
+def test_chat_reacting_long_after_a_play_places_the_clip_on_the_play():
+    # GIVEN chat that starts reacting 20 s after a short play, past the fusion's alignment
+    (d,) = Show(duration_s=300, moments=[(120, 126)], chat_lag_s=20).detect()
+    # THEN the clip is the play the room reacted to, not the 25 s before the reaction
+    assert 115.0 <= d.start_s <= 120.0 and d.end_s >= 126.0
+
+
 def test_a_video_only_show_finds_its_moments_from_the_media_alone():
     assert found(Show(moments=MOMENTS, chat=False).detect(), MOMENTS)
 
