@@ -11,8 +11,9 @@
 - `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, into the same
   recording path (localcloud/rtmp_ingest.py);
 - `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
-  clips as the pipeline publishes them (pull subscriptions of the `highlights` and `clips`
-  topics, made when this starts), pushed to every page watching that channel.
+  clips as the pipeline publishes them, and its chat with the AI moderation's verdicts
+  (pull subscriptions of the EVENT_TOPICS, made when this starts), pushed to every page
+  watching that channel.
 
 Dev only, never deployed: in production the page broadcasts to IVS with the IVS Web
 Broadcast SDK and takes its events from a push channel of the API (docs/studio-web.md).
@@ -57,7 +58,9 @@ log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 INGEST_FAILED = 4500
-EVENT_TOPICS = ("highlights", "clips")
+# The show's highlights and clips; its chat (as the inline review let it through) and the
+# AI moderation's verdict on each message, with what was done (delete, disconnect).
+EVENT_TOPICS = ("highlights", "clips", "chat-messages", "moderation-verdicts")
 KEEPALIVE_S = 15.0
 
 

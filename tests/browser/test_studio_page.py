@@ -289,3 +289,35 @@ def test_going_live_with_the_screen_and_the_microphone(
         page.wait_for_selector("#studio[data-ended=true]", timeout=60_000)
     finally:
         context.close()
+
+
+def test_chat_shows_each_message_with_its_review_and_ai_verdict(
+    cloud: dict[str, str], playwright_api, tmp_path: Path
+) -> None:
+    from functions.aws.chat_review import lambda_handler  # noqa: PLC0415
+    from functions.aws.local_context import LocalLambdaContext  # noqa: PLC0415
+
+    channel = f"chat-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", None)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "chat-creator", channel)
+        channel_id = page.get_attribute("#channel-list button", "data-channel")
+        # A room without rules names the channel by its id (functions/aws/chat_review.py)
+        room_arn = f"arn:aws:ivschat:us-east-1:123456789012:room/{channel_id}"
+        ids = {}
+        for user, text in (("fan-1", "what a play"), ("troll-2", "you are such an idiot")):
+            ids[user] = uuid.uuid4().hex[:12]
+            event = {
+                "Content": text, "MessageId": ids[user], "RoomArn": room_arn, "Attributes": {},
+                "Sender": {"UserId": user, "Attributes": {}},
+            }  # fmt: skip
+            assert lambda_handler(event, LocalLambdaContext("chat-review"))["ReviewResult"] == (
+                "ALLOW"
+            )
+        page.wait_for_selector(f"#chat li[data-message='{ids['troll-2']}'][data-action=delete]")
+        page.wait_for_selector(f"#chat li[data-message='{ids['fan-1']}'][data-action=allow]")
+        assert "harassment" in page.text_content(f"#chat-{ids['troll-2']}")
+        shot(page, f"{channel}-03-chat")
+    finally:
+        context.close()

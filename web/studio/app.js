@@ -96,6 +96,28 @@ function watch(channel) {
     item("highlights", `${label}: ${h.clip_start_s.toFixed(1)}–${h.clip_end_s.toFixed(1)} s — ${h.reason}`,
       { kind: h.kind, start: h.clip_start_s, end: h.clip_end_s, highlight: h.highlight_id });
   });
+  // Chat: each message the inline review let through, then the AI moderation's verdict
+  // and what was done about it (IVS Chat DeleteMessage / DisconnectUser).
+  events.addEventListener("chat.message", (e) => {
+    const m = JSON.parse(e.data);
+    const li = document.createElement("li");
+    li.id = `chat-${m.message_id}`;
+    Object.assign(li.dataset, { message: m.message_id, review: "allowed" });
+    const verdict = document.createElement("span");
+    verdict.className = "verdict";
+    verdict.textContent = "review: allowed · AI: pending";
+    li.append(`${m.user_id}: ${m.text}`, verdict);
+    $("chat").append(li);
+  });
+  events.addEventListener("moderation.verdict", (e) => {
+    const v = JSON.parse(e.data);
+    const li = document.getElementById(`chat-${v.message_id}`);
+    if (!li) return;
+    li.dataset.action = v.action;
+    const done = { allow: "allowed", delete: "deleted", delete_and_disconnect: "deleted, author disconnected" }[v.action];
+    const why = v.categories.length ? ` (${v.categories.join(", ")}, ${v.top_score.toFixed(2)})` : "";
+    li.querySelector(".verdict").textContent = `review: allowed · AI: ${done}${why}${v.acted ? "" : " · IVS Chat not told yet"}`;
+  });
   events.addEventListener("clip.published", (e) => {
     const c = JSON.parse(e.data);
     if (!$("after").hidden) loadStudioClips(channel).catch(() => {});
@@ -217,6 +239,7 @@ function openStudio(channel) {
   $("obs-server").textContent = config.rtmpServer || channel.ingest_server;
   $("after").hidden = true;
   $("highlights").replaceChildren();
+  $("chat").replaceChildren();
   $("clips").replaceChildren();
   watch(channel);
   loadPrograms(channel).catch((error) => say(error.message));
