@@ -15,9 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from adapters.config import settings
 from localcloud.cloud import LocalCloud
+
+# Property tests check behaviour, not speed (benches do that): a per-example deadline
+# only makes them fail when the machine is busy, as CI machines and ffmpeg runs make it.
+hypothesis_settings.register_profile("liveclips", deadline=None)
+hypothesis_settings.load_profile("liveclips")
 
 
 @pytest.fixture(scope="session")
