@@ -74,6 +74,7 @@ class Hub:
         self._lock = threading.Lock()
         self._queues: dict[str, list[queue.SimpleQueue[dict[str, Any]]]] = defaultdict(list)
         self.subscriptions: list[str] = []
+        self._subscriber: Any = None
 
     def listen(self, channel_id: str) -> queue.SimpleQueue[dict[str, Any]]:
         q: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
@@ -91,32 +92,34 @@ class Hub:
         for q in targets:
             q.put(event)
 
-    def run(self, stop: threading.Event) -> None:
-        from google.cloud import pubsub_v1  # noqa: PLC0415  # slow import, thread only
+    def subscribe(self) -> None:
+        """New pull subscriptions of the EVENT_TOPICS (what is published from now on)."""
+        from google.cloud import pubsub_v1  # noqa: PLC0415  # slow to import
 
-        from localcloud.subscriptions import pull_now  # noqa: PLC0415
-
-        subscriber = pubsub_v1.SubscriberClient()
+        if self._subscriber is None:
+            self._subscriber = pubsub_v1.SubscriberClient()
         project = settings().gcp_project
+        self.subscriptions = []
         for topic in EVENT_TOPICS:
             name = f"studio-web-{topic}-{uuid.uuid4().hex[:8]}"
-            path = subscriber.subscription_path(project, name)
-            subscriber.create_subscription(name=path, topic=f"projects/{project}/topics/{topic}")
+            path = self._subscriber.subscription_path(project, name)
+            self._subscriber.create_subscription(
+                name=path, topic=f"projects/{project}/topics/{topic}"
+            )
             self.subscriptions.append(path)
-        try:
-            while not stop.is_set():
-                got = 0
-                for path in self.subscriptions:
-                    for message in pull_now(subscriber, path):
-                        got += 1
-                        self._deliver(message.data, message.attributes.get("type", "message"))
-                if not got:
-                    stop.wait(0.3)
-        finally:
+
+    def run(self, stop: threading.Event) -> None:
+        """Pull until ``stop``; raises when Pub/Sub fails (e.g. the emulator restarted)."""
+        from localcloud.subscriptions import pull_now  # noqa: PLC0415
+
+        while not stop.is_set():
+            got = 0
             for path in self.subscriptions:
-                with contextlib.suppress(Exception):
-                    subscriber.delete_subscription(subscription=path)
-            subscriber.close()
+                for message in pull_now(self._subscriber, path):
+                    got += 1
+                    self._deliver(message.data, message.attributes.get("type", "message"))
+            if not got:
+                stop.wait(0.5)
 
     def _deliver(self, data: bytes, kind: str) -> None:
         try:
@@ -133,12 +136,22 @@ _stop = threading.Event()
 
 
 def _start_hub() -> None:
+    # Subscribed before the server answers /healthz: once `local up` returns, the
+    # emulator's subscriptions are settled, and no event of the first show is missed.
+    try:
+        HUB.subscribe()
+    except Exception:
+        log.exception("clip events: subscribing failed; retrying")
+
     def run() -> None:
         while not _stop.is_set():
             try:
+                if not HUB.subscriptions:
+                    HUB.subscribe()
                 HUB.run(_stop)
             except Exception:
-                log.exception("clip events: pulling failed; retrying")
+                log.exception("clip events: pulling failed; subscribing again")
+                HUB.subscriptions = []
                 _stop.wait(2)
 
     threading.Thread(target=run, name="clip-events", daemon=True).start()
