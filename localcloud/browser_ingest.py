@@ -7,7 +7,8 @@
   page has one origin (the API needs no CORS locally);
 - `WS /ingest?key=<stream key>` the browser's MediaRecorder WebM chunks, piped into the
   same IVS auto-record layout and events as the file studio (localcloud/live_ingest.py);
-  a wrong or revoked key is refused with close code 4403 before anything is recorded;
+  a wrong or revoked key is refused with close code 4403 before anything is recorded,
+  and a second encoder on a channel that is live (browser or RTMP) with 4409;
 - `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, into the same
   recording path (localcloud/rtmp_ingest.py);
 - `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
@@ -57,6 +58,7 @@ from localcloud.rtmp_ingest import RtmpIngest, serve_in_thread
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
+ALREADY_LIVE = 4409
 INGEST_FAILED = 4500
 # The show's highlights and clips; its chat (as the inline review let it through) and the
 # AI moderation's verdict on each message, with what was done (delete, disconnect).
@@ -192,6 +194,30 @@ async def events(request: Request) -> Response:
 # --- the browser's live ingest ---------------------------------------------------------
 
 
+# Channels with an encoder connected: IVS takes one broadcast per channel at a time.
+_on_air: set[str] = set()
+_on_air_lock = threading.Lock()
+
+
+def claim(channel_arn: str) -> bool:
+    with _on_air_lock:
+        if channel_arn in _on_air:
+            return False
+        _on_air.add(channel_arn)
+        return True
+
+
+def release(channel_arn: str) -> None:
+    with _on_air_lock:
+        _on_air.discard(channel_arn)
+
+
+def claimed_channel_of_key(stream_key: str) -> str | None:
+    """The key's channel, if no other encoder is broadcasting on it (then ``release``)."""
+    arn = channel_of_key(stream_key)
+    return arn if arn is not None and claim(arn) else None
+
+
 def channel_of_key(stream_key: str) -> str | None:
     """The ARN of the channel whose current stream key this is (IVS's ingest knows)."""
     if not stream_key:
@@ -236,6 +262,16 @@ async def ingest(socket: WebSocket) -> None:
     if channel_arn is None:
         await socket.close(WRONG_KEY, "wrong or revoked stream key")
         return
+    if not claim(channel_arn):
+        await socket.close(ALREADY_LIVE, "another encoder is live on this channel")
+        return
+    try:
+        await _broadcast(socket, channel_arn)
+    finally:
+        release(channel_arn)
+
+
+async def _broadcast(socket: WebSocket, channel_arn: str) -> None:
     loop = asyncio.get_running_loop()
     statuses: asyncio.Queue[str] = asyncio.Queue()
 
@@ -366,7 +402,8 @@ def main() -> None:
     _start_hub()
     rtmp = urlsplit(os.environ.get("LIVECLIPS_RTMP_URL", ""))
     if rtmp.scheme == "rtmp" and rtmp.port:
-        serve_in_thread(rtmp.hostname or args.host, rtmp.port, RtmpIngest(channel_of_key, _rtmp))
+        rtmp_ingest = RtmpIngest(claimed_channel_of_key, _rtmp, on_end=release)
+        serve_in_thread(rtmp.hostname or args.host, rtmp.port, rtmp_ingest)
     try:
         uvicorn.run(
             build_app(), host=args.host, port=args.port, log_level="warning", ws="websockets-sansio"

@@ -5,7 +5,8 @@ Each connection gets its own ffmpeg listening on a private port (``-listen 1``),
 this relays the bytes both ways. ffmpeg takes any stream name, so the key is read here
 from the encoder's ``publish`` command on its way through (an AMF0 string right after the
 command name, transaction id and null) and checked against the channels' current keys;
-a wrong or revoked key closes the connection before any media is recorded. From there
+a wrong or revoked key (or a channel already live) closes the connection before any
+media is recorded. From there
 it is the browser ingest's path (localcloud/live_ingest.py): the same layout and events.
 """
 
@@ -83,9 +84,11 @@ class RtmpIngest:
         self,
         channel_of_key: Callable[[str], str | None],
         make_ingest: Callable[[Path, list[str]], LiveIngest],
+        on_end: Callable[[str], None] = lambda _arn: None,
     ) -> None:
         self._channel_of_key = channel_of_key
         self._make_ingest = make_ingest
+        self._on_end = on_end
         self.refused: list[str] = []
 
     async def serve(self, host: str, port: int) -> asyncio.Server:
@@ -134,6 +137,8 @@ class RtmpIngest:
             downstream.cancel()
             result = await asyncio.to_thread(ingest.finish)
             log.info("rtmp ingest ended: %s", result)
+            if ingest.channel_arn is not None:
+                self._on_end(ingest.channel_arn)
 
 
 def serve_in_thread(host: str, port: int, ingest: RtmpIngest) -> Any:

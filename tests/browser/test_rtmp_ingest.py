@@ -1,6 +1,7 @@
 """OBS's path: ffmpeg publishing to the local RTMP ingest as OBS would
 (rtmp://127.0.0.1:<port>/app/<stream key>), into the same recording path as the browser;
-a wrong key is refused before anything is recorded."""
+a wrong key, or a second encoder on a live channel, is refused before anything is
+recorded."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
         while not on_air() and time.monotonic() < deadline:
             time.sleep(1)
         assert on_air()
+        # AND a second encoder on the live channel is refused, as IVS refuses it
+        assert _publish(f"{rtmp}{key}", 3).returncode != 0
     finally:
         assert encoder.wait(timeout=SHOW_S + 60) == 0
 
