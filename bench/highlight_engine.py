@@ -64,7 +64,7 @@ def naive(messages: list[ChatMessage], duration_s: float, k: int = 40) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=8.0)
-    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)  # 71k messages: the field report's size
     args = parser.parse_args()
     show = generate_room_show(args.seed, args.hours, "clips", "en")
     messages = [ChatMessage(c.t, c.user, c.text, c.kind) for c in show.chat]
