@@ -36,3 +36,8 @@ output "functions_source_bucket" {
 output "dataflow_bucket" {
   value = google_storage_bucket.dataflow.name
 }
+
+# The web studio's load balancer: point var.studio_domain's A record here.
+output "studio_ip" {
+  value = google_compute_global_address.studio.address
+}

@@ -106,3 +106,8 @@ variable "clip_worker_max_instances" {
   type        = number
   default     = 30
 }
+
+variable "studio_domain" {
+  description = "The web studio's host name (DNS A record to the output studio_ip); its managed certificate is issued for it."
+  type        = string
+}
