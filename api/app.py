@@ -12,6 +12,7 @@ from adapters.config import settings
 from api import errors
 from api.body_limit import BodyLimit
 from api.channels import router as channels_router
+from api.chat_actions import router as chat_actions_router
 from api.clip_media import router as clip_media_router
 from api.clips import router as clips_router
 from api.errors import COMMON_RESPONSES
@@ -43,6 +44,7 @@ app.include_router(clip_media_router)
 app.include_router(viewing_router)
 app.include_router(vod_router)
 app.include_router(moderation_router)
+app.include_router(chat_actions_router)
 app.include_router(events_router)
 app.include_router(channels_router)
 app.include_router(studio_reports_router)

@@ -187,6 +187,9 @@ AnyCaller = Annotated[Caller, Depends(_role_in(EVERYONE, "any signed-in user"))]
 CreatorCaller = Annotated[Caller, Depends(_role_in(CREATORS, "creators only"))]
 ContentTeamCaller = Annotated[Caller, Depends(_role_in(CONTENT_TEAM, "the content team only"))]
 AdminCaller = Annotated[Caller, Depends(_role_in(ADMINS, "admins only"))]
+StudioOrTeamCaller = Annotated[
+    Caller, Depends(_role_in(CREATORS | CONTENT_TEAM, "creators and the content team only"))
+]
 
 
 def forbid_unless_manages(caller: Caller, owner_user_id: str | None, what: str) -> None:

@@ -58,6 +58,9 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "GET /v1/studio/clips": CREATORS,
     "GET /v1/studio/analytics": CREATORS,
     "GET /v1/live": ALL,
+    # a channel's chat by hand: its owner, or the content team
+    "POST /v1/channels/{channel_id}/chat/messages/{message_id}/delete": TEAM_OR_CREATOR,
+    "POST /v1/channels/{channel_id}/chat/users/{user_id}/disconnect": TEAM_OR_CREATOR,
     # the content team
     "GET /v1/highlights/pending": TEAM,
     "POST /v1/highlights/{highlight_id}/approve": TEAM,
