@@ -13,6 +13,7 @@ from api import errors
 from api.body_limit import BodyLimit
 from api.channels import router as channels_router
 from api.chat_actions import router as chat_actions_router
+from api.chat_tokens import router as chat_tokens_router
 from api.clip_media import router as clip_media_router
 from api.clips import router as clips_router
 from api.errors import COMMON_RESPONSES
@@ -27,6 +28,7 @@ from api.studio import router as studio_router
 from api.studio_reports import router as studio_reports_router
 from api.viewing import router as viewing_router
 from api.vod import router as vod_router
+from api.vod_titles import router as vod_titles_router
 
 app = FastAPI(
     title="liveclips API",
@@ -42,11 +44,13 @@ app.include_router(highlights_router)
 app.include_router(studio_router)
 app.include_router(clip_media_router)
 app.include_router(viewing_router)
+app.include_router(vod_titles_router)
 app.include_router(vod_router)
 app.include_router(moderation_router)
 app.include_router(chat_actions_router)
 app.include_router(events_router)
 app.include_router(channels_router)
+app.include_router(chat_tokens_router)
 app.include_router(studio_reports_router)
 app.include_router(live_router)
 app.include_router(feed_router)

@@ -51,12 +51,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from adapters import ivs, s3, spanner_channels
 from adapters.config import settings
+from localcloud import ivschat_ws
 from localcloud.emulators import REPO_ROOT
 from localcloud.live_ingest import LiveIngest, input_args
 from localcloud.rtmp_ingest import RtmpIngest, serve_in_thread
 
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
+VIEWER_ROOT = REPO_ROOT / "web" / "viewer"  # the viewers' app (docs/viewer-app.md)
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
 INGEST_FAILED = 4500
@@ -367,6 +369,8 @@ async def config(request: Request) -> Response:
             "broadcaster": "local",
             "ingestUrl": f"ws://{host}/ingest",
             "rtmpServer": os.environ.get("LIVECLIPS_RTMP_URL", ""),
+            # IVS Chat's messaging endpoint (wss://edge.ivschat.<region>.amazonaws.com)
+            "chatUrl": f"ws://{host}/chat",
         }
     )
 
@@ -379,8 +383,20 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(_app: Starlette) -> AsyncIterator[None]:
+    endpoint = settings().ivschat_endpoint_url
+    relay = (
+        asyncio.create_task(ivschat_ws.relay_control_plane(endpoint, _stop)) if endpoint else None
+    )
+    yield
+    if relay is not None:
+        relay.cancel()
+
+
 def build_app(web_root: Path = WEB_ROOT) -> Starlette:
     return Starlette(
+        lifespan=_lifespan,
         routes=[
             Route("/healthz", healthz),
             Route("/events", events),
@@ -388,8 +404,10 @@ def build_app(web_root: Path = WEB_ROOT) -> Starlette:
             Route("/auth/token", token, methods=["POST"]),
             Route("/api/{path:path}", api_proxy, methods=["GET", "POST", "PUT", "DELETE"]),
             WebSocketRoute("/ingest", ingest),
+            WebSocketRoute("/chat", ivschat_ws.chat_socket),
+            Mount("/viewer", StaticFiles(directory=VIEWER_ROOT, html=True)),
             Mount("/", StaticFiles(directory=web_root, html=True)),
-        ]
+        ],
     )
 
 

@@ -36,11 +36,13 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "PUT /v1/me/progress/{title_id}": ALL,
     "GET /v1/me/progress/{title_id}": ALL,
     "GET /v1/me/continue-watching": ALL,
+    "GET /v1/vod": ALL,
     "GET /v1/vod/{title_id}": ALL,
     "GET /v1/vod/{title_id}/master.m3u8": ALL,
     "GET /v1/vod/{title_id}/{rendition}": ALL,
     "POST /v1/events": ALL,
     "GET /v1/streams/{stream_id}/viewers": ALL,
+    "POST /v1/channels/{channel_id}/chat-token": ALL,
     # an author appeals their own message; reading a verdict: its author or the team
     "POST /v1/moderation/rooms/{room_id}/messages/{message_id}/appeal": ALL,
     "GET /v1/moderation/rooms/{room_id}/messages/{message_id}": ALL,
