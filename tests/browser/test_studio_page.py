@@ -5,6 +5,7 @@ messages for a revoked key, a denied camera and an ingest that is down."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -319,5 +320,80 @@ def test_chat_shows_each_message_with_its_review_and_ai_verdict(
         page.wait_for_selector(f"#chat li[data-message='{ids['fan-1']}'][data-action=allow]")
         assert "harassment" in page.text_content(f"#chat-{ids['troll-2']}")
         shot(page, f"{channel}-03-chat")
+
+        # AND the creator deletes the allowed one by hand and disconnects its author
+        fan = f"#chat-{ids['fan-1']}"
+        page.click(f"{fan} button[data-act=delete]")
+        page.wait_for_selector(f"{fan}[data-deleted]")
+        page.click(f"{fan} button[data-act=disconnect]")
+        page.wait_for_selector(f"{fan}[data-disconnected]")
+        assert page.text_content("#message") == ""
+        told = httpx.get(f"{os.environ['AWS_ENDPOINT_URL_IVSCHAT']}/_actions").json()["actions"]
+        mine = [a for a in told if a["roomIdentifier"] == room_arn]
+        assert {"operation": "DeleteMessage", "id": ids["fan-1"]}.items() <= mine[-2].items()
+        assert {"operation": "DisconnectUser", "userId": "fan-1"}.items() <= mine[-1].items()
+        shot(page, f"{channel}-04-chat-by-hand")
+    finally:
+        context.close()
+
+
+def test_the_content_team_approves_a_marquee_highlight_on_the_page_and_its_clip_arrives(
+    cloud: dict[str, str], playwright_api, tmp_path: Path
+) -> None:
+    from cli.broadcast import bridge_sink  # noqa: PLC0415
+    from services import highlights  # noqa: PLC0415
+    from studio.run import run_studio  # noqa: PLC0415
+    from tests.integration.conftest import highlight_of  # noqa: PLC0415
+
+    channel = f"team-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", None)
+    try:
+        creator = context.new_page()
+        _sign_in_and_create(creator, cloud["LIVECLIPS_STUDIO_URL"], "team-creator", channel)
+        channel_id = creator.get_attribute("#channel-list button", "data-channel")
+        made = httpx.get(
+            f"{cloud['LIVECLIPS_API_URL']}/v1/channels/{channel_id}",
+            headers=bearer("team-creator", "creator"),
+        ).json()
+        # GIVEN a short show of the channel, recorded, and a marquee highlight of it waiting
+        run = run_studio(
+            "synthetic",
+            s3=s3.client(),
+            bucket=settings().recordings_bucket,
+            channel_arn=made["arn"],
+            event_sink=bridge_sink(),
+            workdir=tmp_path / "show",
+            duration_s=14.0,
+            speed=20.0,
+            moments=(),
+            serve_live=False,
+        )
+        waiting = highlight_of(
+            run, 2.0, 7.0, event_id=f"marquee-{channel}", score=42.0, reason="the crowd roars",
+            marquee=True, evidence={"loudness": 30.0},
+        )  # fmt: skip
+        assert highlights.submit(waiting) == "PENDING_APPROVAL"
+
+        # WHEN the content team approves it on the studio page
+        team = context.new_page()
+        team.goto(cloud["LIVECLIPS_STUDIO_URL"])
+        team.wait_for_selector("body[data-ready=true]")
+        team.fill("input[name=user]", "team-lea")
+        team.select_option("select[name=role]", "moderator")
+        team.click("#sign-in")
+        row = f"#pending li[data-highlight='{waiting.highlight_id}']"
+        team.wait_for_selector(row)
+        assert "the crowd roars" in team.text_content(row)
+        shot(team, f"{channel}-03-waiting")
+        team.click(f"{row} button:text('Approve')")
+        team.wait_for_selector(row, state="detached")
+        assert team.text_content("#message") == ""
+        shot(team, f"{channel}-04-approved")
+
+        # THEN its clip is rendered and pushed to the creator's page
+        creator.wait_for_selector(
+            f"#clips li[data-highlight='{waiting.highlight_id}']", timeout=CLIPS_TIMEOUT_S * 1000
+        )
+        shot(creator, f"{channel}-05-clip-arrived")
     finally:
         context.close()

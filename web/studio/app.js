@@ -107,6 +107,7 @@ function watch(channel) {
     verdict.className = "verdict";
     verdict.textContent = "review: allowed · AI: pending";
     li.append(`${m.user_id}: ${m.text}`, verdict);
+    if (m.room_arn) li.append(chatActions(channel, m, li));
     $("chat").append(li);
   });
   events.addEventListener("moderation.verdict", (e) => {
@@ -132,6 +133,30 @@ function button(text, onclick, data = {}) {
   b.onclick = guarded(onclick);
   Object.assign(b.dataset, data);
   return b;
+}
+
+// The channel's owner moderates by hand too: delete a message (IVS Chat DeleteMessage),
+// disconnect its author from the room (DisconnectUser), through api/chat_actions.py.
+function chatActions(channel, m, li) {
+  const actions = document.createElement("span");
+  actions.className = "actions";
+  const base = `channels/${channel.id}/chat`;
+  const done = (what, pressed) => {
+    li.dataset[what] = "by-hand";
+    pressed.disabled = true;
+    pressed.textContent = { deleted: "Deleted", disconnected: "Disconnected" }[what];
+  };
+  actions.append(
+    button("Delete", async (pressed) => {
+      await api("POST", `${base}/messages/${m.message_id}/delete`, { room_arn: m.room_arn });
+      done("deleted", pressed);
+    }, { act: "delete" }),
+    button("Disconnect", async (pressed) => {
+      await api("POST", `${base}/users/${encodeURIComponent(m.user_id)}/disconnect`, { room_arn: m.room_arn });
+      done("disconnected", pressed);
+    }, { act: "disconnect" }),
+  );
+  return actions;
 }
 
 // The content team: marquee highlights that wait for a person, and flagged chat.
