@@ -54,13 +54,14 @@ from adapters.config import settings
 from localcloud import ivschat_ws
 from localcloud.emulators import REPO_ROOT
 from localcloud.live_ingest import LiveIngest, input_args
-from localcloud.rtmp_ingest import RtmpIngest, serve_in_thread
+from localcloud.rtmp_ingest import KEY_RECHECK_S, RtmpIngest, serve_in_thread
 
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 VIEWER_ROOT = REPO_ROOT / "web" / "viewer"  # the viewers' app (docs/viewer-app.md)
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
+KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off too)
 INGEST_FAILED = 4500
 # The show's highlights and clips; its chat (as the inline review let it through) and the
 # AI moderation's verdict on each message, with what was done (delete, disconnect).
@@ -232,6 +233,15 @@ def channel_of_key(stream_key: str) -> str | None:
     return None
 
 
+def key_is_current(stream_key: str, channel_arn: str) -> bool:
+    """Whether the key is still one of the channel's (a rotation deletes the old one)."""
+    for arn in ivs.stream_key_arns(channel_arn):
+        value = ivs.client().get_stream_key(arn=arn)["streamKey"].get("value", "")
+        if hmac.compare_digest(value.encode(), stream_key.encode()):
+            return True
+    return False
+
+
 def vod_title_id(recording_prefix: str) -> str | None:
     from services.vod import title_id_for_recording  # noqa: PLC0415
 
@@ -268,12 +278,24 @@ async def ingest(socket: WebSocket) -> None:
         await socket.close(ALREADY_LIVE, "another encoder is live on this channel")
         return
     try:
-        await _broadcast(socket, channel_arn)
+        await _broadcast(socket, channel_arn, key)
     finally:
         release(channel_arn)
 
 
-async def _broadcast(socket: WebSocket, channel_arn: str) -> None:
+async def _cut_off_when_rotated(socket: WebSocket, channel_arn: str, key: str) -> None:
+    """As IVS: once the key is no longer the channel's, the encoder is cut off (close
+    4401); the ingest then ends the recording with what was sent."""
+    while True:
+        await asyncio.sleep(KEY_RECHECK_S)
+        if not await run_in_threadpool(key_is_current, key, channel_arn):
+            log.warning("browser ingest: the stream key was rotated; encoder cut off")
+            with contextlib.suppress(Exception):
+                await socket.close(KEY_ROTATED, "the stream key was rotated while live")
+            return
+
+
+async def _broadcast(socket: WebSocket, channel_arn: str, key: str) -> None:
     loop = asyncio.get_running_loop()
     statuses: asyncio.Queue[str] = asyncio.Queue()
 
@@ -301,6 +323,7 @@ async def _broadcast(socket: WebSocket, channel_arn: str) -> None:
                 )
 
     relaying = asyncio.create_task(relay())
+    watching = asyncio.create_task(_cut_off_when_rotated(socket, channel_arn, key))
     clean = False
     try:
         while True:
@@ -318,6 +341,7 @@ async def _broadcast(socket: WebSocket, channel_arn: str) -> None:
         result = await run_in_threadpool(live.finish)
         await asyncio.sleep(0.1)  # let the last statuses go out
         relaying.cancel()
+        watching.cancel()
         log.info("browser ingest ended: %s (clean=%s)", result, clean)
         with contextlib.suppress(Exception):
             await socket.send_json(
@@ -420,7 +444,9 @@ def main() -> None:
     _start_hub()
     rtmp = urlsplit(os.environ.get("LIVECLIPS_RTMP_URL", ""))
     if rtmp.scheme == "rtmp" and rtmp.port:
-        rtmp_ingest = RtmpIngest(claimed_channel_of_key, _rtmp, on_end=release)
+        rtmp_ingest = RtmpIngest(
+            claimed_channel_of_key, _rtmp, on_end=release, key_is_current=key_is_current
+        )
         serve_in_thread(rtmp.hostname or args.host, rtmp.port, rtmp_ingest)
     try:
         uvicorn.run(

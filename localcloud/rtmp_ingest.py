@@ -28,6 +28,7 @@ log = logging.getLogger("liveclips.rtmp_ingest")
 _PUBLISH = b"\x02\x00\x07publish"
 SNIFF_LIMIT = 64 * 1024  # the publish command comes within the first few packets
 CONNECT_TIMEOUT_S = 10.0
+KEY_RECHECK_S = 3.0  # how soon a live encoder whose key was rotated is cut off
 
 
 def publish_name(data: bytes) -> str | None:
@@ -85,11 +86,16 @@ class RtmpIngest:
         channel_of_key: Callable[[str], str | None],
         make_ingest: Callable[[Path, list[str]], LiveIngest],
         on_end: Callable[[str], None] = lambda _arn: None,
+        key_is_current: Callable[[str, str], bool] | None = None,
+        recheck_s: float = KEY_RECHECK_S,
     ) -> None:
         self._channel_of_key = channel_of_key
         self._make_ingest = make_ingest
         self._on_end = on_end
+        self._key_is_current = key_is_current
+        self._recheck_s = recheck_s
         self.refused: list[str] = []
+        self.cut_off: list[str] = []  # channels whose encoder lost its key while live
 
     async def serve(self, host: str, port: int) -> asyncio.Server:
         return await asyncio.start_server(self._handle, host, port)
@@ -128,7 +134,11 @@ class RtmpIngest:
                 ingest.stop()
                 return
             ingest.channel_arn = arn
-            await _pipe(client_r, ffmpeg_w)
+            piping = asyncio.create_task(_pipe(client_r, ffmpeg_w))
+            watching = asyncio.create_task(self._watch_key(key or "", arn))
+            await asyncio.wait({piping, watching}, return_when=asyncio.FIRST_COMPLETED)
+            watching.cancel()
+            piping.cancel()
         finally:
             with contextlib.suppress(Exception):
                 ffmpeg_w.close()
@@ -139,6 +149,20 @@ class RtmpIngest:
             log.info("rtmp ingest ended: %s", result)
             if ingest.channel_arn is not None:
                 self._on_end(ingest.channel_arn)
+
+    async def _watch_key(self, key: str, arn: str) -> None:
+        """Returns once the key is no longer the channel's (rotated or deleted): as IVS
+        does, the encoder is then cut off; what it sent so far is recorded and ended."""
+        check = self._key_is_current
+        if check is None:
+            await asyncio.Event().wait()  # never set: nothing to check
+            return
+        while True:
+            await asyncio.sleep(self._recheck_s)
+            if not await asyncio.to_thread(check, key, arn):
+                log.warning("rtmp ingest: the stream key was rotated; encoder cut off")
+                self.cut_off.append(arn)
+                return
 
 
 def serve_in_thread(host: str, port: int, ingest: RtmpIngest) -> Any:

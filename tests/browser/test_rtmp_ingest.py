@@ -81,3 +81,49 @@ def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
     keys = recorded()
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
     assert any(k.endswith("/media/hls/160p30/1.ts") for k in keys), keys
+
+
+def test_rotating_the_key_cuts_off_a_live_encoder_and_keeps_what_it_sent(cloud):
+    api, rtmp = cloud["LIVECLIPS_API_URL"], cloud["LIVECLIPS_RTMP_URL"]
+    creator = bearer("obs-rotator", "creator")
+    made = httpx.post(
+        f"{api}/v1/channels", json={"name": f"rot-{uuid.uuid4().hex[:6]}"}, headers=creator,
+        timeout=30,
+    ).json()  # fmt: skip
+    channel, key = made["channel"], made["stream_key"]
+    prefix = f"ivs/v1/{channel['arn'].split(':')[4]}/{channel['id']}/"
+    viewer = bearer("obs-rotation-viewer")
+
+    def on_air() -> bool:
+        page = httpx.get(f"{api}/v1/live", headers=viewer, timeout=10).json()
+        return any(s.get("channel_id") == channel["id"] for s in page.get("streams", []))
+
+    # GIVEN OBS live on the channel, past its first segment
+    encoder = subprocess.Popen(_encoder(f"{rtmp}{key}", 60), stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while not on_air() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert on_air()
+        time.sleep(11)
+        # WHEN the creator rotates the key THEN the encoder is cut off within seconds
+        rotated = httpx.post(
+            f"{api}/v1/channels/{channel['id']}/stream-key", headers=creator, timeout=30
+        )
+        assert rotated.status_code == 200, rotated.text
+        cut_at = time.monotonic()
+        assert encoder.wait(timeout=20) != 0
+        assert time.monotonic() - cut_at < 15
+    finally:
+        if encoder.poll() is None:
+            encoder.kill()
+
+    # AND what it sent is recorded and the stream ended
+    deadline = time.monotonic() + 60
+    keys: list[str] = []
+    while not any(k.endswith("recording-ended.json") for k in keys):
+        assert time.monotonic() < deadline, keys
+        time.sleep(1)
+        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
+        keys = [o["Key"] for o in listed.get("Contents", [])]
+    assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys

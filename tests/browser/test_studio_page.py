@@ -239,6 +239,40 @@ def test_a_dropped_connection_is_told_and_keeps_what_was_recorded(
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
 
 
+def test_rotating_the_key_while_live_cuts_the_page_off_and_keeps_what_was_recorded(
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+) -> None:
+    channel = f"rot-{uuid.uuid4().hex[:6]}"
+    context = launch(playwright_api, tmp_path / "profile", fake_media)
+    try:
+        page = context.new_page()
+        _sign_in_and_create(page, cloud["LIVECLIPS_STUDIO_URL"], "rot-creator", channel)
+        page.click("#go-live")
+        page.wait_for_function(
+            "document.getElementById('status').textContent.includes('recorded')", timeout=60_000
+        )
+        # WHEN the creator rotates the stream key mid-show
+        page.click("#rotate")
+        # THEN the ingest cuts the broadcast off, as IVS does, and the creator is told
+        page.wait_for_selector("#studio[data-error=key_rotated]", timeout=30_000)
+        assert "rotated while live" in page.text_content("#message")
+        shot(page, f"{channel}-03-key-rotated")
+    finally:
+        context.close()
+    api, creator = cloud["LIVECLIPS_API_URL"], bearer("rot-creator", "creator")
+    mine = httpx.get(f"{api}/v1/channels", headers=creator, timeout=10).json()["channels"]
+    made = next(c for c in mine if c["name"] == channel)
+    prefix = f"ivs/v1/{made['arn'].split(':')[4]}/{made['id']}/"
+    deadline = time.monotonic() + 60
+    keys: list[str] = []
+    while not any(k.endswith("recording-ended.json") for k in keys):
+        assert time.monotonic() < deadline, keys
+        time.sleep(1)
+        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
+        keys = [o["Key"] for o in listed.get("Contents", [])]
+    assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
+
+
 def test_a_program_is_scheduled_and_the_content_team_sees_its_queues(
     cloud: dict[str, str], playwright_api, tmp_path: Path
 ) -> None:

@@ -325,6 +325,8 @@ async function goLive() {
       stopTracks();
       const text = {
         wrong_key: `The ingest refused the stream key (${message}). Rotate the key and go live again.`,
+        key_rotated: "The stream key was rotated while live, so the ingest cut this broadcast off (as IVS does). " +
+          "Everything recorded until then is kept; press Go live to start again with the new key.",
         already_live: "Another encoder (OBS, another tab) is live on this channel: end it first.",
         ingest_down: "The ingest is not reachable: is the local cloud up? Nothing was broadcast.",
         dropped: "The connection to the ingest dropped. Everything recorded until then is kept; press Go live to start again.",

@@ -3,10 +3,12 @@
 // happens through the same callbacks:
 //   onLive({streamId}), onStatus(text), onEnded({streamId, recordingPrefix, vodTitleId}),
 //   onError({code, message})
-// with code one of "wrong_key", "already_live", "ingest_down", "dropped", "failed".
+// with code one of "wrong_key", "key_rotated", "already_live", "ingest_down", "dropped",
+// "failed".
 
 const WRONG_KEY = 4403; // localcloud/browser_ingest.py's close codes: a refused key,
 const ALREADY_LIVE = 4409; // another encoder (OBS, another tab) is live on the channel
+const KEY_ROTATED = 4401; // the key was rotated while live: cut off, as IVS does
 const CHUNK_MS = 1000;
 
 // Locally: MediaRecorder's WebM chunks over a WebSocket to the dev ingest, which pipes
@@ -53,6 +55,8 @@ export class LocalIngestBroadcaster {
       this.stopRecorder();
       if (e.code === WRONG_KEY) {
         this.cb.onError({ code: "wrong_key", message: e.reason || "wrong or revoked stream key" });
+      } else if (e.code === KEY_ROTATED) {
+        this.cb.onError({ code: "key_rotated", message: e.reason || "the stream key was rotated" });
       } else if (e.code === ALREADY_LIVE) {
         this.cb.onError({ code: "already_live", message: e.reason || "the channel is already live" });
       } else if (!this.opened) {
