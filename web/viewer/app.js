@@ -5,7 +5,16 @@ import { Telemetry } from "./telemetry.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem("liveclips.token"), user: sessionStorage.getItem("liveclips.user"), config: null };
-const telemetry = new Telemetry({ token: () => state.token, onProblem: problem, onSent: () => notice(null) });
+const telemetry = new Telemetry({ token: () => state.token, onProblem: problem, onSent: sent });
+
+function sent(batch, answer) {
+  // What the API took and refused, on the page for the tests and for support.
+  const data = document.body.dataset;
+  data.eventsSent = String(Number(data.eventsSent || 0) + answer.accepted);
+  data.eventsRejected = String(Number(data.eventsRejected || 0) + answer.rejected.length);
+  if (answer.rejected.length) console.warn("player events refused", answer.rejected);
+  if ($("notice").dataset.kind === "offline") notice(null);
+}
 let leaveView = () => {};
 
 function el(tag, attrs = {}, ...children) {
