@@ -9,10 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from adapters.ivschat import CHAT_ERRORS, client
+import boto3
+from botocore.config import Config
+
+from adapters.config import settings
+from adapters.ivschat import CHAT_ERRORS
 
 __all__ = ["CHAT_ERRORS", "ChatToken", "create_chat_token", "room_of_channel"]
+
+
+@lru_cache(maxsize=1)
+def client() -> Any:
+    """On a viewer's request path (and the channel's creation): fail fast, one retry."""
+    config = settings()
+    return boto3.client(
+        "ivschat",
+        endpoint_url=config.ivschat_endpoint_url,
+        region_name=config.aws_region,
+        config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2}),
+    )
 
 
 @dataclass(frozen=True)

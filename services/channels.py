@@ -10,7 +10,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from adapters import ivs, spanner_channels
+from adapters import ivs, ivschat_rooms, spanner_channels
 from adapters.spanner_channels import Channel
 
 log = logging.getLogger("liveclips.channels")
@@ -50,6 +50,11 @@ def create(
         log.exception("channel %s not recorded; deleting it from IVS", made.arn)
         ivs.delete_channel(made.arn)
         raise
+    # The channel's chat room; if IVS Chat is down now, the first chat token makes it.
+    try:
+        ivschat_rooms.room_of_channel(made.channel_id)
+    except ivschat_rooms.CHAT_ERRORS as error:
+        log.warning("chat room of %s not made yet: %s", made.channel_id, error)
     return NewChannel(spanner_channels.get(channel.channel_id) or channel, made.stream_key)
 
 

@@ -91,6 +91,11 @@ def test_a_forged_or_expired_chat_token_is_refused(cloud: dict[str, str]) -> Non
 def test_chat_token_capabilities_follow_the_role(cloud: dict[str, str]) -> None:
     api = cloud["LIVECLIPS_API_URL"]
     channel_id = _channel(api, f"vcaps-{uuid.uuid4().hex[:6]}")
+    # The room is made with the channel, named after it.
+    from adapters import ivschat_rooms  # noqa: PLC0415
+
+    rooms = ivschat_rooms.client().list_rooms(name=channel_id)["rooms"]
+    assert [r["id"] for r in rooms] == [channel_id]
     path = f"{api}/v1/channels/{channel_id}/chat-token"
     body = {"session_duration_minutes": 30}
     viewer = httpx.post(path, json=body, headers=bearer("v1", "viewer"), timeout=30).json()
