@@ -114,3 +114,46 @@ def test_chat_token_capabilities_follow_the_role(cloud: dict[str, str]) -> None:
         f"{api}/v1/channels/nothere404/chat-token", json={}, headers=bearer("v1"), timeout=30
     )
     assert missing.status_code == 404
+
+
+def test_a_moderators_delete_and_disconnect_reach_the_viewers_pages(
+    cloud: dict[str, str], playwright_api, tmp_path: Path
+) -> None:
+    api = cloud["LIVECLIPS_API_URL"]
+    channel_id = _channel(api, f"vmod-{uuid.uuid4().hex[:6]}")
+    url = f"{cloud['LIVECLIPS_STUDIO_URL'].rstrip('/')}/viewer/#/live/{channel_id}"
+    one = launch(playwright_api, tmp_path / "one", None)
+    two = launch(playwright_api, tmp_path / "two", None)
+    try:
+        carol = _viewer(one, url, "carol")
+        dave = _viewer(two, url, "dave")
+        dave.fill("#say input[name=text]", "this one goes")
+        dave.press("#say input[name=text]", "Enter")
+        sent = carol.wait_for_selector("#chat li[data-user=dave]:has-text('this one goes')")
+        message_id = sent.get_attribute("data-message")
+        room_arn = f"arn:aws:ivschat:us-east-1:123456789012:room/{channel_id}"
+        team = bearer("content-team", "moderator")
+        chat = f"{api}/v1/channels/{channel_id}/chat"
+
+        # WHEN the content team deletes it (IVS Chat DeleteMessage) THEN every page drops it
+        deleted = httpx.post(
+            f"{chat}/messages/{message_id}/delete", json={"room_arn": room_arn}, headers=team,
+            timeout=30,
+        )  # fmt: skip
+        assert deleted.status_code == 200, deleted.text
+        for page in (carol, dave):
+            page.wait_for_selector(f"#chat li.deleted[data-message='{message_id}']")
+        assert "this one goes" not in carol.text_content("#chat")
+
+        # WHEN they disconnect dave THEN his page says so and carol stays in
+        gone = httpx.post(
+            f"{chat}/users/dave/disconnect", json={"room_arn": room_arn}, headers=team, timeout=30
+        )
+        assert gone.status_code == 200, gone.text
+        dave.wait_for_selector("#chat-box[data-joined=false]")
+        assert "removed from the chat" in dave.text_content("#chat-status")
+        assert carol.get_attribute("#chat-box", "data-joined") == "true"
+        shot(dave, "viewer-chat-04-disconnected")
+    finally:
+        one.close()
+        two.close()
