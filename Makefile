@@ -22,12 +22,13 @@ system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock web/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps $(TASKS_EMULATOR)
 	$(BIN)/python -m pip install -q --no-deps -e .
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund  # the console's uPlot (docs/viewer-app.md)
 	touch $(STAMP)
 
 # `make demo DEMO_ARGS=--browser`: the show goes live from the web studio in headless chromium.

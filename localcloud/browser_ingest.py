@@ -51,7 +51,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from adapters import ivs, s3, spanner_channels
 from adapters.config import settings
-from localcloud import ivschat_ws
+from localcloud import console_data, ivschat_ws
 from localcloud.emulators import REPO_ROOT
 from localcloud.live_ingest import LiveIngest, input_args
 from localcloud.rtmp_ingest import KEY_RECHECK_S, RtmpIngest, serve_in_thread
@@ -59,6 +59,8 @@ from localcloud.rtmp_ingest import KEY_RECHECK_S, RtmpIngest, serve_in_thread
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 VIEWER_ROOT = REPO_ROOT / "web" / "viewer"  # the viewers' app (docs/viewer-app.md)
+CONSOLE_ROOT = REPO_ROOT / "web" / "console"  # the content team's dashboards
+UPLOT_ROOT = REPO_ROOT / "web" / "node_modules" / "uplot" / "dist"  # npm ci --prefix web
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
 KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off too)
@@ -430,6 +432,10 @@ def build_app(web_root: Path = WEB_ROOT) -> Starlette:
             WebSocketRoute("/ingest", ingest),
             WebSocketRoute("/chat", ivschat_ws.chat_socket),
             Mount("/viewer", StaticFiles(directory=VIEWER_ROOT, html=True)),
+            Route("/console/boards", console_data.list_boards),
+            Route("/console/boards/{uid}", console_data.board_data),
+            Mount("/console", StaticFiles(directory=CONSOLE_ROOT, html=True)),
+            Mount("/vendor/uplot", StaticFiles(directory=UPLOT_ROOT, check_dir=False)),
             Mount("/", StaticFiles(directory=web_root, html=True)),
         ],
     )
