@@ -12,8 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from adapters import s3
-from adapters.config import settings
+from tests.browser.conftest import recorded_keys, wait_for_ended_recording
 from tests.support import bearer
 
 pytestmark = pytest.mark.browser
@@ -43,17 +42,12 @@ def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
         timeout=30,
     ).json()  # fmt: skip
     channel, key = made["channel"], made["stream_key"]
-    prefix = f"ivs/v1/{channel['arn'].split(':')[4]}/{channel['id']}/"
-
-    def recorded() -> list[str]:
-        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
-        return [o["Key"] for o in listed.get("Contents", [])]
 
     # GIVEN a wrong key THEN the ingest cuts the encoder off and records nothing
     refused = _publish(f"{rtmp}not-{key}", 4)
     assert refused.returncode != 0
     time.sleep(3)
-    assert recorded() == []
+    assert recorded_keys(channel) == []
 
     # WHEN OBS streams with the channel's key THEN the channel is live meanwhile
     encoder = subprocess.Popen(_encoder(f"{rtmp}{key}", SHOW_S))
@@ -74,11 +68,7 @@ def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
         assert encoder.wait(timeout=SHOW_S + 60) == 0
 
     # AND the show is recorded in IVS's layout, ended as IVS ends a stream
-    deadline = time.monotonic() + 60
-    while not any(k.endswith("recording-ended.json") for k in recorded()):
-        assert time.monotonic() < deadline, recorded()
-        time.sleep(1)
-    keys = recorded()
+    keys = wait_for_ended_recording(channel)
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
     assert any(k.endswith("/media/hls/160p30/1.ts") for k in keys), keys
 
@@ -91,7 +81,6 @@ def test_rotating_the_key_cuts_off_a_live_encoder_and_keeps_what_it_sent(cloud):
         timeout=30,
     ).json()  # fmt: skip
     channel, key = made["channel"], made["stream_key"]
-    prefix = f"ivs/v1/{channel['arn'].split(':')[4]}/{channel['id']}/"
     viewer = bearer("obs-rotation-viewer")
 
     def on_air() -> bool:
@@ -119,11 +108,5 @@ def test_rotating_the_key_cuts_off_a_live_encoder_and_keeps_what_it_sent(cloud):
             encoder.kill()
 
     # AND what it sent is recorded and the stream ended
-    deadline = time.monotonic() + 60
-    keys: list[str] = []
-    while not any(k.endswith("recording-ended.json") for k in keys):
-        assert time.monotonic() < deadline, keys
-        time.sleep(1)
-        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
-        keys = [o["Key"] for o in listed.get("Contents", [])]
+    keys = wait_for_ended_recording(channel)
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys

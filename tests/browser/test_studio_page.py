@@ -18,7 +18,7 @@ import pytest
 from adapters import s3
 from adapters.config import settings
 from cli.browser_show import FakeMedia, launch
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait_for_ended_recording
 from tests.support import bearer
 
 pytestmark = pytest.mark.browser
@@ -228,14 +228,7 @@ def test_a_dropped_connection_is_told_and_keeps_what_was_recorded(
     api, creator = cloud["LIVECLIPS_API_URL"], bearer("drop-creator", "creator")
     mine = httpx.get(f"{api}/v1/channels", headers=creator, timeout=10).json()["channels"]
     made = next(c for c in mine if c["name"] == channel)
-    prefix = f"ivs/v1/{made['arn'].split(':')[4]}/{made['id']}/"
-    deadline = time.monotonic() + 60
-    keys: list[str] = []
-    while not any(k.endswith("recording-ended.json") for k in keys):
-        assert time.monotonic() < deadline, keys
-        time.sleep(1)
-        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
-        keys = [o["Key"] for o in listed.get("Contents", [])]
+    keys = wait_for_ended_recording(made)
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
 
 
@@ -262,14 +255,7 @@ def test_rotating_the_key_while_live_cuts_the_page_off_and_keeps_what_was_record
     api, creator = cloud["LIVECLIPS_API_URL"], bearer("rot-creator", "creator")
     mine = httpx.get(f"{api}/v1/channels", headers=creator, timeout=10).json()["channels"]
     made = next(c for c in mine if c["name"] == channel)
-    prefix = f"ivs/v1/{made['arn'].split(':')[4]}/{made['id']}/"
-    deadline = time.monotonic() + 60
-    keys: list[str] = []
-    while not any(k.endswith("recording-ended.json") for k in keys):
-        assert time.monotonic() < deadline, keys
-        time.sleep(1)
-        listed = s3.client().list_objects_v2(Bucket=settings().recordings_bucket, Prefix=prefix)
-        keys = [o["Key"] for o in listed.get("Contents", [])]
+    keys = wait_for_ended_recording(made)
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
 
 
