@@ -14,11 +14,19 @@ import pytest
 
 from cli.browser_show import launch
 from tests.browser.conftest import shot
-from tests.browser.test_rtmp_ingest import _encoder
 from tests.support import bearer
 
 pytestmark = pytest.mark.browser
 SHOW_S = 40
+
+
+def _encoder(url: str, seconds: float) -> list[str]:
+    """A test card and a tone in real time, H.264 + AAC in FLV, as OBS sends them."""
+    source = ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30"]
+    source += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    encode = ["-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-c:a", "aac"]
+    return ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", *source, "-t", str(seconds),
+            *encode, "-f", "flv", url]  # fmt: skip
 
 
 def test_a_live_show_is_listed_joined_and_its_viewer_counted(
