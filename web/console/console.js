@@ -46,7 +46,10 @@ function chart(panel, box) {
   return new uPlot(opts, [times, ...series], box);
 }
 
+let shown = 0;  // the latest board asked for: an older answer arriving late is dropped
+
 async function show(uid) {
+  const mine = ++shown;
   for (const b of document.querySelectorAll("#boards button")) b.classList.toggle("on", b.dataset.uid === uid);
   const main = $("board");
   main.replaceChildren();
@@ -54,6 +57,7 @@ async function show(uid) {
   delete main.dataset.loaded;
   let data;
   try { data = await get(`/console/boards/${uid}?hours=${24 * 31}`); } catch (error) { notice(error.message); return; }
+  if (mine !== shown) return;
   for (const panel of data.panels) {
     const box = document.createElement("section");
     box.className = "panel";
