@@ -174,3 +174,30 @@ def test_an_expired_session_and_an_api_error_are_told(
         shot(page, "viewer-errors-02-api-error")
     finally:
         context.close()
+
+
+def test_search_finds_a_clip_by_its_title_words(
+    cloud: dict[str, str], playwright_api, tmp_path: Path
+) -> None:
+    found = _rendered_clips(tmp_path, 1)[0]
+    context = launch(playwright_api, tmp_path / "profile", None)
+    try:
+        page = context.new_page()
+        page.goto(f"{cloud['LIVECLIPS_STUDIO_URL'].rstrip('/')}/viewer/#/search")
+        page.wait_for_selector("body[data-ready=true]")
+        page.fill("#signin input[name=user]", "search-viewer")
+        page.click("#sign-in")
+        page.fill("#search input[name=q]", "hype moment")
+        page.press("#search input[name=q]", "Enter")
+        page.wait_for_selector("#results[data-done=true]")
+        titles = page.eval_on_selector_all("#results a.title", "els => els.map(e => e.textContent)")
+        # Other tests of a whole run seed clips with the same words: the page holds 20.
+        assert titles and all("hype moment" in t.lower() for t in titles)
+        if len(titles) < 20:
+            assert page.locator(f"#results article.clip[data-clip='{found}']").count() == 1
+        page.fill("#search input[name=q]", "zzzunheardofword")
+        page.press("#search input[name=q]", "Enter")
+        page.wait_for_selector("#results[data-done=true] p.empty")
+        shot(page, "viewer-search-01")
+    finally:
+        context.close()

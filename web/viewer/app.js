@@ -107,7 +107,7 @@ function route() {
   const main = $("view");
   main.replaceChildren();
   main.dataset.view = view;
-  const views = { feed: showFeed, clip: showClip, live: id ? showLive : showDirectory, vod: showVod };
+  const views = { feed: showFeed, clip: showClip, live: id ? showLive : showDirectory, vod: showVod, search: showSearch };
   (views[view] || showFeed)(main, id && decodeURIComponent(id));
 }
 
@@ -234,6 +234,22 @@ async function showClip(main, clipId) {
   } catch (error) {
     main.append(el("p", { class: "empty" }, error.status === 404 ? "This clip is no longer available." : "The clip could not be loaded."));
   }
+}
+
+function showSearch(main) {
+  const sessionId = crypto.randomUUID();
+  const form = el("form", { id: "search" }, el("input", { name: "q", type: "search", placeholder: "Search clips", required: "", maxlength: "200" }), el("button", {}, "Search"));
+  const results = el("section", { id: "results" });
+  main.append(form, results);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    results.replaceChildren();
+    delete results.dataset.done;
+    const data = await api("GET", `search?limit=20&q=${encodeURIComponent(form.q.value)}`).catch(() => ({ clips: [] }));
+    for (const clip of data.clips) results.append(clipCard(clip, sessionId));
+    if (!data.clips.length) results.append(el("p", { class: "empty" }, "No clip matches every word."));
+    results.dataset.done = "true";
+  });
 }
 
 // --- live -------------------------------------------------------------------------
