@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PORT=8080 \
-    LIVECLIPS_MODULE=api.app \
+    LIVECLIPS_MODULE=liveclips.api.app \
     AWS_CONFIG_FILE=/workspace/deploy/aws-config
 
 RUN apt-get update \

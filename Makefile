@@ -69,7 +69,7 @@ iac: $(IAC_STAMP)
 	else echo "terraform not installed: fmt check skipped"; fi
 
 schemas: setup
-	$(BIN)/python -m schemas.generate
+	$(BIN)/python -m liveclips_dev.generate_schemas
 
 # Re-resolve the pins after changing pyproject.toml dependencies.
 lock:

@@ -30,13 +30,18 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from adapters import chat_limits
-from adapters.chat_limits import DUPLICATE_WINDOW_MS, ROOM_WINDOW_MS, USER_WINDOW_MS, Counted
-from domain.chat_rules import Traffic
 from functions.aws import chat_review
-from functions.aws.local_context import LocalLambdaContext
-from localcloud.cloud import LocalCloud
-from schemas.chat import RoomRules
+from liveclips.adapters import chat_limits
+from liveclips.adapters.chat_limits import (
+    DUPLICATE_WINDOW_MS,
+    ROOM_WINDOW_MS,
+    USER_WINDOW_MS,
+    Counted,
+)
+from liveclips.contracts.chat import RoomRules
+from liveclips.domain.chat_rules import Traffic
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
 
 OUT = Path("out/bench")
 CORPUS = Path("datasets/chat-review/corpus.jsonl")

@@ -36,14 +36,14 @@ from typing import Any
 
 from rich.table import Table
 
-from adapters.config import settings
 from bench.clip_render import console, ivs_like_source, loadavg, machine, stats
 from clip_workers.pieces import RemotePieces
-from domain.clip_presets import preset
-from localcloud import procs
-from localcloud.cloud import LocalCloud
-from localcloud.emulators import REPO_ROOT, child_env, http_status
-from media.render import RenderOptions, TrackingCopy, render_clip
+from liveclips.adapters.config import settings
+from liveclips.domain.clip_presets import preset
+from liveclips.media.render import RenderOptions, TrackingCopy, render_clip
+from liveclips_dev.localcloud import procs
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.emulators import REPO_ROOT, child_env, http_status
 
 OUT = Path("out/bench")
 CHUNK_S = 10.0

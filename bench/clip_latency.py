@@ -4,7 +4,7 @@
 
 Starts the local cloud (emulators + functions + clip worker + API, as `liveclips local up`),
 records a quiet synthetic show through the whole pipeline (studio at high speed), then,
-one highlight at a time, calls services.highlights.submit() - the decision - and times
+one highlight at a time, calls liveclips.services.highlights.submit() - the decision - and times
 until the clip.published events arrive on a fresh pull subscription of the `clips`
 topic: the instant clip (vertical), the rendered vertical clip, the rendered landscape
 clip. The next highlight is submitted only when all three arrived: this measures latency,
@@ -41,19 +41,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from adapters import ivs_recordings, s3, spanner_clips
-from adapters.config import settings
 from bench.background import Background
 from bench.clip_render import loadavg, machine, naive_vertical_args, run_command, stats
-from cli.broadcast import bridge_sink
-from domain.highlight_engine.types import Detection
-from domain.hls import plan_clip
-from domain.ids import clip_id
-from localcloud.cloud import LocalCloud
-from localcloud.subscriptions import fresh_subscription
-from schemas.events import ClipPublished, HighlightDetected
-from services.highlights import RecordingRef, submit
-from studio.run import run_studio
+from liveclips.adapters import ivs_recordings, s3, spanner_clips
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import ClipPublished, HighlightDetected
+from liveclips.domain.highlight_engine.types import Detection
+from liveclips.domain.hls import plan_clip
+from liveclips.domain.ids import clip_id
+from liveclips.services.highlights import RecordingRef, submit
+from liveclips_dev.cli.broadcast import bridge_sink
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
+from liveclips_dev.studio.run import run_studio
 
 OUT = Path("out/bench")
 RESULTS = "clip_latency.json"

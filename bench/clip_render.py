@@ -1,4 +1,4 @@
-"""How fast one clip renders: ours (media.render) against a naive full re-encode.
+"""How fast one clip renders: ours (liveclips.media.render) against a naive full re-encode.
 
     .venv/bin/python -m bench.clip_render [--runs N] [--clip-s 30]
 
@@ -47,13 +47,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from domain.clip_presets import preset
-from media import artwork, loudness, packaging
-from media import render as render_module
-from media.ffmpeg import probe
-from media.render import RenderedClip, RenderOptions, TrackingCopy, render_clip
-from studio.layout import DEFAULT_RENDITIONS
-from studio.run import prepare_show
+from liveclips.domain.clip_presets import preset
+from liveclips.media import artwork, loudness, packaging
+from liveclips.media import render as render_module
+from liveclips.media.ffmpeg import probe
+from liveclips.media.render import RenderedClip, RenderOptions, TrackingCopy, render_clip
+from liveclips_dev.studio.layout import DEFAULT_RENDITIONS
+from liveclips_dev.studio.run import prepare_show
 
 OUT = Path("out/bench")
 RESULTS = "clip_render.json"
@@ -156,7 +156,10 @@ def ivs_like_source(workdir: Path, show_s: float) -> tuple[Path, Path, dict[str,
         {
             "path": str(top_path),
             "tracking_rendition": str(small),
-            "made_by": "studio.run.prepare_show('synthetic') -> studio.encode.encode_ivs_layout",
+            "made_by": (
+                "liveclips_dev.studio.run.prepare_show('synthetic')"
+                " -> liveclips_dev.studio.encode.encode_ivs_layout"
+            ),
             "rendition": f"{top.path} {top.width}x{top.height} {top.bitrate // 1000} kb/s",
             "duration_s": round(info.duration_s, 3),
             "size_bytes": info.size_bytes,

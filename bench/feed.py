@@ -45,13 +45,13 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from adapters import clip_stats, redis_store, spanner, spanner_clips, spanner_highlights
-from adapters.config import settings
-from domain.clip_presets import FEED_PRESET
-from domain.ids import clip_id, highlight_id
-from localcloud.cloud import LocalCloud
-from localcloud.dev_issuer import request_token
-from schemas.events import HighlightDetected
+from liveclips.adapters import clip_stats, redis_store, spanner, spanner_clips, spanner_highlights
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import HighlightDetected
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.domain.ids import clip_id, highlight_id
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.dev_issuer import request_token
 
 OUT = Path("out/bench")
 LUA = Path(__file__).with_name("feed.lua")
@@ -108,7 +108,7 @@ def serve(
         "LIVECLIPS_FEED_CACHE": "true" if cache else "false",
         **({"PYTHONPATH": pythonpath} if pythonpath else {}),
     }
-    argv = [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1",
+    argv = [sys.executable, "-m", "uvicorn", "liveclips.api.app:app", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--log-level", "warning",
             "--no-access-log"]  # fmt: skip
     process = subprocess.Popen(  # our own interpreter and module

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.highlight_engine [--hours 8] [--seed 3]
 
-On a long chat-only show from the messy-room generator (evaluation/synth_room.py: an 8 h
+On a long chat-only show from the messy-room generator (liveclips_dev/evaluation/synth_room.py: an
+8 h
 show of ~70k messages), side by side in one run, CPU time (`time.process_time`, one core):
 - offline: features for the whole show, then the detector second by second (evaluation);
 - live: the path the detect function runs, one 10 s segment at a time, with the raw chat
@@ -24,11 +25,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from domain.highlight_engine.features import ChatMessage, chat_features, merge_features
-from domain.highlight_engine.live import LiveSession, SegmentSignals
-from domain.highlight_engine.offline import detect_show
-from domain.highlight_engine.types import ShowInputs
-from evaluation.synth_room import generate_room_show
+from liveclips.domain.highlight_engine.features import ChatMessage, chat_features, merge_features
+from liveclips.domain.highlight_engine.live import LiveSession, SegmentSignals
+from liveclips.domain.highlight_engine.offline import detect_show
+from liveclips.domain.highlight_engine.types import ShowInputs
+from liveclips_dev.evaluation.synth_room import generate_room_show
 
 SEGMENT_S = 10
 

@@ -7,7 +7,8 @@ Starts its own local cloud (emulators, functions, clip worker, API) in a tempora
 dir and stops it at the end, also on errors. For each N: N creators each make a channel
 through the API, then N synthetic shows with planted loud moments (after the detector's
 ~20 s of learning the room) are encoded, and go live together (a barrier), each
-broadcast by `studio.run.run_studio` in its own thread through the IVS ingest sink; the
+broadcast by `liveclips_dev.studio.run.run_studio` in its own thread through the IVS ingest sink;
+the
 content team approves marquee highlights through the API as they wait. When every
 stream is ENDED and no highlight or clip has changed for a while (bounded), each show's
 recording is read from Spanner (HighlightCandidates, Clips) and accounted for by
@@ -34,8 +35,6 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from adapters import dynamodb, s3
-from adapters.config import settings
 from bench.clip_render import loadavg, machine
 from bench.show_accounting import (
     Moment,
@@ -46,15 +45,17 @@ from bench.show_accounting import (
 )
 from bench.shows_io import Approver, Rows, SpannerReader, drain
 from bench.shows_report import clip_rows, moment_rows, print_results, render_figures, save
-from cli.broadcast import ingest_sink
-from cli.channels import bearer
-from domain.clip_presets import FEED_PRESET
-from localcloud.cloud import LocalCloud
-from localcloud.subscriptions import fresh_subscription
-from schemas.events import ClipPublished
-from studio.channels import ensure_channel
-from studio.run import StudioRun, run_studio
-from studio.synth import PlantedMoment
+from liveclips.adapters import dynamodb, s3
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import ClipPublished
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips_dev.cli.broadcast import ingest_sink
+from liveclips_dev.cli.channels import bearer
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
+from liveclips_dev.studio.channels import ensure_channel
+from liveclips_dev.studio.run import StudioRun, run_studio
+from liveclips_dev.studio.synth import PlantedMoment
 
 QUIET_S = 10.0  # nothing changed for this long after every clip is rendered: settled
 MIN_AFTER_END_S = 15.0  # Recording End's own work (a late last highlight) comes after this

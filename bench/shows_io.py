@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 from google.cloud import pubsub_v1, spanner
 
-from adapters.spanner import database
 from bench.background import Background
 from bench.show_accounting import Clip, Highlight
-from localcloud.subscriptions import pull_now
+from liveclips.adapters.spanner import database
+from liveclips_dev.localcloud.subscriptions import pull_now
 
 _IDS = {"ids": spanner.param_types.Array(spanner.param_types.STRING)}
 

@@ -19,14 +19,14 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from adapters import pubsub, s3, spanner_clips
-from adapters.config import settings
 from clip_workers.pieces import PieceRequest
 from clip_workers.render import render
-from domain.hls import NotYetAvailable
-from media.render import encode_piece
-from schemas.aws_events import describe_validation_error
-from schemas.events import RenderClipTask
+from liveclips.adapters import pubsub, s3, spanner_clips
+from liveclips.adapters.config import settings
+from liveclips.contracts.aws_events import describe_validation_error
+from liveclips.contracts.events import RenderClipTask
+from liveclips.domain.hls import NotYetAvailable
+from liveclips.media.render import encode_piece
 
 log = logging.getLogger("liveclips.clip_worker")
 app = FastAPI(title="liveclips clip worker")

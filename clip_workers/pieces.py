@@ -5,7 +5,7 @@ speed comes only from more instances. With fan-out on, the instance that owns th
 puts its indexed source in the media bucket (under scratch/, which a lifecycle rule
 empties) and POSTs each chunk to the worker service's /pieces/encode; with Cloud Run's
 concurrency at 1, every concurrent request is served by its own instance. The owner
-meanwhile makes the audio, then joins the pieces it gets back (media.render).
+meanwhile makes the audio, then joins the pieces it gets back (liveclips.media.render).
 
 Locally the "service" is a list of worker URLs taken in turn (bench/clip_fanout.py runs
 one worker process per CPU to stand for instances of one vCPU).
@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from adapters import s3
-from media.render import PieceJob
+from liveclips.adapters import s3
+from liveclips.media.render import PieceJob
 
 _TIMEOUT_S = 600.0  # a chunk is at most render_chunk_s of video; generous all the same
 
@@ -47,7 +47,7 @@ class PieceRequest(BaseModel):
 
 
 class RemotePieces:
-    """A media.render.PieceEncoder that sends each piece to the next worker URL."""
+    """A liveclips.media.render.PieceEncoder that sends each piece to the next worker URL."""
 
     def __init__(self, urls: list[str], *, bucket: str, scratch_prefix: str) -> None:
         if not urls:

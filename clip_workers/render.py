@@ -6,7 +6,7 @@ again. Outputs are rendered in a scratch directory and uploaded whole (an S3 PUT
 atomic); the Spanner row flips to PUBLISHED only after the last upload, and only
 PUBLISHED (or instant) clips are visible: nobody ever sees half a clip.
 
-The feed preset's clip is already visible as an instant clip (services.clips) when its
+The feed preset's clip is already visible as an instant clip (liveclips.services.clips) when its
 task arrives, unless that could not be done at the decision; then it is published here
 first. The rendered clip replaces it under the same id and feed position.
 """
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from adapters import pubsub, s3, spanner_clips
-from adapters.clip_sources import fetch, fetch_tracking_copy, source_for
-from adapters.config import settings
 from clip_workers.pieces import RemotePieces
-from domain.clip_presets import FEED_PRESET, preset
-from domain.hls import HLS_MEDIA_TYPE, plan_clip
-from media.render import RenderedClip, RenderOptions, render_clip
-from schemas.events import RenderClipTask
-from services import clips
+from liveclips.adapters import pubsub, s3, spanner_clips
+from liveclips.adapters.clip_sources import fetch, fetch_tracking_copy, source_for
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import RenderClipTask
+from liveclips.domain.clip_presets import FEED_PRESET, preset
+from liveclips.domain.hls import HLS_MEDIA_TYPE, plan_clip
+from liveclips.media.render import RenderedClip, RenderOptions, render_clip
+from liveclips.services import clips
 
 MIN_CPUS_FOR_CHUNKS = 4
 

@@ -10,8 +10,7 @@ out="$(realpath -m "${1:-out/functions-$(git rev-parse --short HEAD).zip}")"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 
-git archive HEAD adapters deploy domain functions localcloud/__init__.py \
-    localcloud/resources.py media schemas services | tar -x -C "$stage"
+git archive HEAD deploy functions liveclips | tar -x -C "$stage"
 cp requirements.lock "$stage/requirements.txt"
 cat > "$stage/main.py" <<'PY'
 """Cloud Functions' entry file: every entry point of functions/gcp/main.py."""

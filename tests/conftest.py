@@ -17,8 +17,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from adapters.config import settings
-from localcloud.cloud import LocalCloud
+from liveclips.adapters.config import settings
+from liveclips_dev.localcloud.cloud import LocalCloud
 
 # Property tests check behaviour, not speed (benches do that): a per-example deadline
 # only makes them fail when the machine is busy, as CI machines and ffmpeg runs make it.

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from google.cloud import pubsub_v1
 
-from adapters.config import settings
-from localcloud.dev_issuer import request_token
-from localcloud.subscriptions import pull_now
-from schemas.events import DomainEvent
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import DomainEvent
+from liveclips_dev.localcloud.dev_issuer import request_token
+from liveclips_dev.localcloud.subscriptions import pull_now
 
 
 def deliver(entry: Callable[[dict[str, Any], Any], None], event: DomainEvent) -> None:

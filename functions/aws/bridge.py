@@ -21,10 +21,15 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from adapters import dynamodb, pubsub
-from adapters.config import settings
-from domain.ivs_translation import Forward, NotForThisBridge, PassOver
-from schemas.aws_events import AwsEvent, InvalidAwsEvent, load_json_object, parse_aws_event
+from liveclips.adapters import dynamodb, pubsub
+from liveclips.adapters.config import settings
+from liveclips.contracts.aws_events import (
+    AwsEvent,
+    InvalidAwsEvent,
+    load_json_object,
+    parse_aws_event,
+)
+from liveclips.contracts.ivs_translation import Forward, NotForThisBridge, PassOver
 
 Translate = Callable[[AwsEvent], Forward | PassOver]
 Handler = Callable[[Any, LambdaContext], dict[str, str]]

@@ -2,8 +2,8 @@
 
 IVS Chat waits at most 200 ms (not adjustable) and applies the room's fallbackResult
 when the handler fails or is late, so everything inline is cheap: one Redis round trip
-(rate counters, duplicate check, the room's rules: adapters/chat_limits.py) and plain
-string rules (domain/chat_rules.py). An allowed message is published (chat.message) for
+(rate counters, duplicate check, the room's rules: liveclips/adapters/chat_limits.py) and plain
+string rules (liveclips/domain/chat_rules.py). An allowed message is published (chat.message) for
 the AI moderation, the highlight signals and analytics without waiting for the publish.
 A request that is not IVS Chat's shape gets a clear log line, a dead-letter copy and the
 configured fallback answer, never an exception.
@@ -20,13 +20,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from adapters import chat_limits, pubsub
-from adapters.config import settings
-from domain.chat_rules import RoomPolicy, review
 from functions.aws.bridge import original_bytes
-from schemas.aws_events import describe_validation_error
-from schemas.chat import ReviewRequest, ReviewResponse, RoomRules
-from schemas.events import ChatMessagePosted
+from liveclips.adapters import chat_limits, pubsub
+from liveclips.adapters.config import settings
+from liveclips.contracts.aws_events import describe_validation_error
+from liveclips.contracts.chat import ReviewRequest, ReviewResponse, RoomRules
+from liveclips.contracts.events import ChatMessagePosted
+from liveclips.domain.chat_rules import RoomPolicy, review
 
 logger = Logger(service="chat_review")
 CHAT_TOPIC = "chat-messages"

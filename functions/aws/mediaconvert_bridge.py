@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from domain.mediaconvert_translation import translate_job_event
 from functions.aws.bridge import bridge
+from liveclips.contracts.mediaconvert_translation import translate_job_event
 
 logger = Logger(service="mediaconvert_bridge")
 lambda_handler = bridge(logger, translate_job_event)

@@ -1,7 +1,7 @@
 """Cloud Functions (2nd gen), one entry point per Pub/Sub subscription.
 
 Each is thin: decode -> domain -> write/publish. Targets are named in
-localcloud/resources.py (PUSH_SUBSCRIPTIONS) and deployed from this file.
+liveclips/resources.py (PUSH_SUBSCRIPTIONS) and deployed from this file.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ import logging
 import math
 from datetime import UTC, datetime
 
-from adapters import feed_cache, pubsub, redis_store, signal_store, spanner
-from domain.clip_presets import FEED_PRESET
-from domain.highlight_engine.live import LiveSession, SegmentSignals
 from functions.gcp.pubsub_entry import pubsub_function, task_function
-from schemas.events import (
+from liveclips.adapters import feed_cache, pubsub, redis_store, signal_store, spanner
+from liveclips.contracts.events import (
     AudienceSample,
     ChatMessagePosted,
     ClipPublished,
@@ -29,7 +27,9 @@ from schemas.events import (
     VodJobChanged,
     VodReady,
 )
-from services import highlights, segments, uploads, vod
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.domain.highlight_engine.live import LiveSession, SegmentSignals
+from liveclips.services import highlights, segments, uploads, vod
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")

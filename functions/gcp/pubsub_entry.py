@@ -19,9 +19,9 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ValidationError
 
-from adapters import pubsub
-from schemas.aws_events import describe_validation_error
-from schemas.events import DomainEvent, InvalidMessage, decode
+from liveclips.adapters import pubsub
+from liveclips.contracts.aws_events import describe_validation_error
+from liveclips.contracts.events import DomainEvent, InvalidMessage, decode
 
 BackgroundFunction = Callable[[dict[str, Any], Any], None]
 

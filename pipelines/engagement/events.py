@@ -18,7 +18,7 @@ from apache_beam.pvalue import TaggedOutput
 from apache_beam.transforms.window import TimestampedValue
 from pydantic import ValidationError
 
-from schemas.player import PublishedPlayerEvent
+from liveclips.contracts.player import PublishedPlayerEvent
 
 NAMESPACE = "engagement"
 BAD = "bad"

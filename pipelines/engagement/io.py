@@ -17,11 +17,11 @@ import apache_beam as beam
 from apache_beam.metrics.metric import Metrics
 from apache_beam.pvalue import PCollection
 
-from adapters.pubsub import attribute_value
+from liveclips.adapters.pubsub import attribute_value
 from pipelines.engagement.events import NAMESPACE, BadRow
 from pipelines.engagement.tables import COLUMNS, Row, key_of, values_of
 
-DEAD_LETTER_TOPIC = "dead-letter"  # localcloud.resources.DEAD_LETTER_TOPIC
+DEAD_LETTER_TOPIC = "dead-letter"  # liveclips.resources.DEAD_LETTER_TOPIC
 DEAD_LETTER_SOURCE = "engagement-pipeline"
 
 
@@ -108,7 +108,7 @@ class UpsertToSpanner(beam.DoFn):
 
 class PublishDeadLetters(beam.DoFn):
     """BadRow -> the `dead-letter` topic, original bytes, reason as an attribute (the same
-    attributes as adapters.pubsub.dead_letter, the reason cut to what Pub/Sub accepts the
+    attributes as liveclips.adapters.pubsub.dead_letter, the reason cut to what Pub/Sub accepts the
     same way); published per bundle, awaited at its end."""
 
     def __init__(self, project: str, topic: str = DEAD_LETTER_TOPIC) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-# The player sends a heartbeat about every 10 s while playing (schemas/player.py).
+# The player sends a heartbeat about every 10 s while playing (liveclips/contracts/player.py).
 HEARTBEAT_S = 10.0
 RETENTION_STEP = 5  # percent
 RETENTION_BUCKETS: tuple[int, ...] = tuple(range(0, 101, RETENTION_STEP))

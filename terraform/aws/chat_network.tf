@@ -176,7 +176,7 @@ resource "random_password" "chat_redis" {
   special = false # ElastiCache AUTH tokens allow only some symbols; length carries the strength
 }
 
-# Rate counters, duplicate checks and room rules (adapters/chat_limits.py): small, hot,
+# Rate counters, duplicate checks and room rules (liveclips/adapters/chat_limits.py): small, hot,
 # and rebuilt by the traffic itself, so two small nodes with failover are enough.
 resource "aws_elasticache_replication_group" "chat" {
   replication_group_id       = "liveclips-${var.stage}-chat"

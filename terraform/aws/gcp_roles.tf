@@ -20,7 +20,7 @@ locals {
       { Action = ["s3:GetObject"], Resource = ["${local.recordings}/*", "${local.media}/*"] },
       { Action = ["s3:PutObject"], Resource = ["${local.media}/*"] },
     ]
-    # Creators' channels and stream keys (adapters/ivs.py), timed metadata, uploads by
+    # Creators' channels and stream keys (liveclips/adapters/ivs.py), timed metadata, uploads by
     # presigned POST.
     "api" = [
       {

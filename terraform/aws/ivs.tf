@@ -45,7 +45,7 @@ resource "aws_ivschat_logging_configuration" "chat" {
 }
 
 # Every message goes through the review Lambda (serverless.yml chatReview) before
-# anyone sees it; limits match domain/chat_rules.py (500 characters).
+# anyone sees it; limits match liveclips/domain/chat_rules.py (500 characters).
 resource "aws_ivschat_room" "room" {
   for_each                          = var.chat_rooms
   name                              = each.value

@@ -1,4 +1,4 @@
-# The S3 buckets the code uses, as plain data, named as in localcloud/resources.py
+# The S3 buckets the code uses, as plain data, named as in liveclips/resources.py
 # (tests/unit/test_infrastructure_agreement.py compares the two). The physical name is
 # var.bucket_prefix + key, since S3 names are global.
 locals {

@@ -1,4 +1,4 @@
-# The resource names the code uses, as plain data. They mirror localcloud/resources.py
+# The resource names the code uses, as plain data. They mirror liveclips/resources.py
 # (which provisions the emulators): tests/unit/test_infrastructure_agreement.py parses
 # this file and fails when the two lists disagree in either direction.
 locals {
@@ -38,7 +38,7 @@ locals {
     "upload-highlights" = { topic = "vod-assets", function = "upload_highlights", ordered = false, max_delivery_attempts = 5, ack_deadline_s = 600 }
   }
 
-  # The same backoff the emulators get (localcloud/provision.py).
+  # The same backoff the emulators get (liveclips_dev/localcloud/provision.py).
   push_retry = { minimum_backoff_s = 1, maximum_backoff_s = 30 }
 
   pull_subscriptions = {
@@ -58,7 +58,7 @@ locals {
   # within minutes of the moment has lost most of its value.
   task_queues = {
     "render-clips" = { max_attempts = 10, min_backoff_s = 1, max_backoff_s = 60, max_doublings = 4, max_concurrent = 50, target = "clip-worker" }
-    # VOD resubmissions have their own schedule (services/vod.py); these retries only
+    # VOD resubmissions have their own schedule (liveclips/services/vod.py); these retries only
     # cover a submit call that failed on the way.
     "vod-jobs" = { max_attempts = 5, min_backoff_s = 10, max_backoff_s = 300, max_doublings = 3, max_concurrent = 10, target = "submit_vod_job" }
   }
@@ -72,8 +72,8 @@ locals {
   # Cloud Run services, each `python -m <module>` from the one image (Dockerfile).
   services = {
     "clip-worker"       = { module = "clip_workers.app", health_path = "/healthz" }
-    "api"               = { module = "api.app", health_path = "/healthz" }
-    "moderation-worker" = { module = "moderation_worker.app", health_path = "/healthz" }
+    "api"               = { module = "liveclips.api.app", health_path = "/healthz" }
+    "moderation-worker" = { module = "liveclips.moderation_worker.app", health_path = "/healthz" }
   }
 
   # Lambda roles (serverless.yml, iamRoleStatementsName) and the topics each publishes

@@ -9,7 +9,7 @@ locals {
       env     = { LIVECLIPS_RENDER_FAN_OUT_URLS = "[]" }
       secrets = {}
     }
-    # The public API: every route checks the caller's bearer JWT itself (api/auth.py).
+    # The public API: every route checks the caller's bearer JWT itself (liveclips/api/auth.py).
     "api" = {
       public      = true, min = 1, max = var.api_max_instances, cpu = "2", memory = "1Gi",
       concurrency = 80, cpu_idle = true, timeout = "60s", redis = true
@@ -20,13 +20,13 @@ locals {
           LIVECLIPS_JWT_AUDIENCE                = var.jwt_audience
           LIVECLIPS_ANALYTICS_DATABASE          = "analytics"
           LIVECLIPS_IVS_PLAYBACK_ALLOWED_ORIGIN = var.ivs_playback_allowed_origin
-          # Cloud Run's front end appends the caller's address (adapters/config.py).
+          # Cloud Run's front end appends the caller's address (liveclips/adapters/config.py).
           LIVECLIPS_TRUST_FORWARDED_FOR = "true"
           # A uvicorn process per vCPU: p99 10 ms at 500 req/s on 2 (docs/benchmarks.md).
           WEB_CONCURRENCY = "2"
         },
         # Unset until terraform/aws has run: channels then do not record, and media URLs
-        # are S3-presigned rather than CloudFront-signed (adapters/config.py).
+        # are S3-presigned rather than CloudFront-signed (liveclips/adapters/config.py).
         var.ivs_recording_configuration_arn == "" ? {} : {
           LIVECLIPS_IVS_RECORDING_CONFIGURATION_ARN = var.ivs_recording_configuration_arn
         },
@@ -156,7 +156,7 @@ resource "google_cloud_run_v2_service" "svc" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "public_api" {
-  #checkov:skip=CKV_GCP_102:The API is the mobile apps' and web studio's public endpoint; each route verifies the caller's bearer JWT (api/auth.py) and rate-limits it, so Cloud Run IAM cannot be the gate.
+  #checkov:skip=CKV_GCP_102:The API is the mobile apps' and web studio's public endpoint; each route verifies the caller's bearer JWT (liveclips/api/auth.py) and rate-limits it, so Cloud Run IAM cannot be the gate.
   name     = google_cloud_run_v2_service.svc["api"].name
   location = var.region
   role     = "roles/run.invoker"

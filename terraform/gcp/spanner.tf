@@ -1,6 +1,6 @@
 # DDL comes from the same files that create the emulator's databases. Comments are
 # removed first (some contain ';'), then each ';' ends a statement: the agreement test
-# checks this gives exactly localcloud/ddl.py's statements. Spanner DDL here is
+# checks this gives exactly liveclips_dev/localcloud/ddl.py's statements. Spanner DDL here is
 # append-only: add ALTER/CREATE statements at the end of the file, never edit old ones.
 locals {
   ddl = {

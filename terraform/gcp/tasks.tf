@@ -1,5 +1,5 @@
 # Every task carries the tasks-invoker's OIDC token (a queue-level override), so the
-# targets stay private and the code that enqueues (adapters/tasks.py) needs no auth logic.
+# targets stay private and the code that enqueues (liveclips/adapters/tasks.py) needs no auth logic.
 resource "google_cloud_tasks_queue" "queue" {
   for_each = local.task_queues
   name     = each.key

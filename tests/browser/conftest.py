@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright import sync_api
 
-from adapters import s3
-from adapters.config import settings
-from cli.browser_show import CHROMIUM, FakeMedia, make_fake_media
-from studio.synth import PlantedMoment
+from liveclips.adapters import s3
+from liveclips.adapters.config import settings
+from liveclips_dev.cli.browser_show import CHROMIUM, FakeMedia, make_fake_media
+from liveclips_dev.studio.synth import PlantedMoment
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "browser"
 # After the engine's ~20 s of learning the room, well before the show ends.

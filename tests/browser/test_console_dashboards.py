@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.browser_show import launch
+from liveclips_dev.cli.browser_show import launch
 from tests.browser.conftest import shot
 
 pytestmark = pytest.mark.browser

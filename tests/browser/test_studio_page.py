@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters import s3
-from adapters.config import settings
-from cli.browser_show import FakeMedia, launch
+from liveclips.adapters import s3
+from liveclips.adapters.config import settings
+from liveclips_dev.cli.browser_show import FakeMedia, launch
 from tests.browser.conftest import shot, wait_for_ended_recording
 from tests.support import bearer
 
@@ -316,7 +316,7 @@ def test_chat_shows_each_message_with_its_review_and_ai_verdict(
     cloud: dict[str, str], playwright_api, tmp_path: Path
 ) -> None:
     from functions.aws.chat_review import lambda_handler  # noqa: PLC0415
-    from functions.aws.local_context import LocalLambdaContext  # noqa: PLC0415
+    from liveclips_dev.localcloud.lambda_context import LocalLambdaContext  # noqa: PLC0415
 
     channel = f"chat-{uuid.uuid4().hex[:6]}"
     context = launch(playwright_api, tmp_path / "profile", None)
@@ -360,9 +360,9 @@ def test_chat_shows_each_message_with_its_review_and_ai_verdict(
 def test_the_content_team_approves_a_marquee_highlight_on_the_page_and_its_clip_arrives(
     cloud: dict[str, str], playwright_api, tmp_path: Path
 ) -> None:
-    from cli.broadcast import bridge_sink  # noqa: PLC0415
-    from services import highlights  # noqa: PLC0415
-    from studio.run import run_studio  # noqa: PLC0415
+    from liveclips_dev.cli.broadcast import bridge_sink  # noqa: PLC0415
+    from liveclips.services import highlights  # noqa: PLC0415
+    from liveclips_dev.studio.run import run_studio  # noqa: PLC0415
     from tests.integration.conftest import highlight_of  # noqa: PLC0415
 
     channel = f"team-{uuid.uuid4().hex[:6]}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cli.browser_show import launch
+from liveclips_dev.cli.browser_show import launch
 from tests.browser.conftest import shot
 from tests.support import bearer
 
@@ -52,7 +52,7 @@ def test_two_viewers_chat_and_a_denied_message_reaches_nobody(
         bob.wait_for_selector("#chat li[data-user=alice]:has-text('what a play!')")
         alice.wait_for_selector("#chat li[data-user=alice]:has-text('what a play!')")
 
-        # Links are denied by every room's baseline rules (domain/chat_rules.py).
+        # Links are denied by every room's baseline rules (liveclips/domain/chat_rules.py).
         alice.fill("#say input[name=text]", "free followers at http://spam.example.com")
         alice.press("#say input[name=text]", "Enter")
         alice.wait_for_selector("#chat li.refused[data-refused='406']")
@@ -72,7 +72,7 @@ def test_two_viewers_chat_and_a_denied_message_reaches_nobody(
 
 
 def test_a_forged_or_expired_chat_token_is_refused(cloud: dict[str, str]) -> None:
-    from localcloud.ivschat_ws import BadToken, issue_token, read_token  # noqa: PLC0415
+    from liveclips_dev.localcloud.ivschat_ws import BadToken, issue_token, read_token  # noqa: PLC0415
 
     made = issue_token(
         "arn:aws:ivschat:us-east-1:123456789012:room/abc",
@@ -92,7 +92,7 @@ def test_chat_token_capabilities_follow_the_role(cloud: dict[str, str]) -> None:
     api = cloud["LIVECLIPS_API_URL"]
     channel_id = _channel(api, f"vcaps-{uuid.uuid4().hex[:6]}")
     # The room is made with the channel, named after it.
-    from adapters import ivschat_rooms  # noqa: PLC0415
+    from liveclips.adapters import ivschat_rooms  # noqa: PLC0415
 
     rooms = ivschat_rooms.client().list_rooms(name=channel_id)["rooms"]
     assert [r["id"] for r in rooms] == [channel_id]

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cli.browser_show import launch
+from liveclips_dev.cli.browser_show import launch
 from tests.browser.conftest import shot
 from tests.support import bearer
 

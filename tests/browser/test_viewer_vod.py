@@ -11,8 +11,8 @@ import httpx
 import pytest
 from google.cloud import spanner as gspanner
 
-from adapters import spanner
-from cli.browser_show import launch
+from liveclips.adapters import spanner
+from liveclips_dev.cli.browser_show import launch
 from tests.browser.conftest import shot
 from tests.support import bearer
 

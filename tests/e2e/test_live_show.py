@@ -10,15 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters import s3, spanner, spanner_clips, spanner_vod
-from adapters.config import settings
-from cli.broadcast import ingest_sink
-from localcloud.subscriptions import fresh_subscription
-from media.ffmpeg import MediaInfo, ffprobe_json, probe
-from services import vod
-from studio.channels import ensure_channel
-from studio.run import run_studio
-from studio.synth import PlantedMoment
+from liveclips.adapters import s3, spanner, spanner_clips, spanner_vod
+from liveclips.adapters.config import settings
+from liveclips.media.ffmpeg import MediaInfo, ffprobe_json, probe
+from liveclips.services import vod
+from liveclips_dev.cli.broadcast import ingest_sink
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
+from liveclips_dev.studio.channels import ensure_channel
+from liveclips_dev.studio.run import run_studio
+from liveclips_dev.studio.synth import PlantedMoment
 from tests.support import approve_pending, bearer, pull
 
 pytestmark = pytest.mark.e2e

@@ -17,14 +17,14 @@ from google.api_core.exceptions import AlreadyExists
 from google.cloud import pubsub_v1, tasks_v2
 from google.pubsub_v1 import PubsubMessage
 
-from adapters import s3, tasks
-from adapters.config import settings
-from cli.broadcast import Sink, bridge_sink, ingest_sink
-from localcloud.resources import DEAD_LETTER_TOPIC
-from localcloud.subscriptions import pull_now
-from studio.channels import ensure_channel
-from studio.run import StudioRun, run_studio
-from studio.synth import PlantedMoment
+from liveclips.adapters import s3, tasks
+from liveclips.adapters.config import settings
+from liveclips.resources import DEAD_LETTER_TOPIC
+from liveclips_dev.cli.broadcast import Sink, bridge_sink, ingest_sink
+from liveclips_dev.localcloud.subscriptions import pull_now
+from liveclips_dev.studio.channels import ensure_channel
+from liveclips_dev.studio.run import StudioRun, run_studio
+from liveclips_dev.studio.synth import PlantedMoment
 from tests.faults import invariants
 from tests.support import approve_pending, bearer, publish_raw
 

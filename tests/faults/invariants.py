@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from adapters import s3, spanner, spanner_vod
-from adapters.config import settings
-from domain.clip_presets import FEED_PRESET
-from services import vod
-from services.highlights import rendered_presets
-from studio.run import StudioRun
+from liveclips.adapters import s3, spanner, spanner_vod
+from liveclips.adapters.config import settings
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.services import vod
+from liveclips.services.highlights import rendered_presets
+from liveclips_dev.studio.run import StudioRun
 
 if TYPE_CHECKING:
     from tests.faults.harness import Run

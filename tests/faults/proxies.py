@@ -23,7 +23,7 @@ import grpc
 import httpx
 from google.cloud.spanner_v1.types import CommitRequest, RollbackRequest
 
-from localcloud.procs import LOCALHOST
+from liveclips_dev.localcloud.procs import LOCALHOST
 
 # Headers that belong to one connection, not to the request.
 _HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}

@@ -17,14 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters import pubsub
-from adapters.config import settings
-from cli.broadcast import Sink
-from localcloud import procs
-from localcloud.cloud import LocalCloud
-from localcloud.provision import provision_pubsub
-from schemas.events import ChatMessagePosted
-from studio.ivs_events import STREAM_STATE_CHANGE
+from liveclips.adapters import pubsub
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import ChatMessagePosted
+from liveclips_dev.cli.broadcast import Sink
+from liveclips_dev.localcloud import procs
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.provision import provision_pubsub
+from liveclips_dev.studio.ivs_events import STREAM_STATE_CHANGE
 from tests.faults.harness import DeadLetters, background, run_show
 from tests.faults.invariants import chat_verdicts, violations
 from tests.faults.proxies import (

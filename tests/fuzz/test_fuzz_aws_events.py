@@ -11,15 +11,15 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from domain.ivs_translation import Forward, PassOver, translate
-from domain.mediaconvert_translation import translate_job_event
-from schemas.aws_events import InvalidAwsEvent, parse_aws_event
-from schemas.ivs_recording import (
+from liveclips.contracts.aws_events import InvalidAwsEvent, parse_aws_event
+from liveclips.contracts.ivs_recording import (
     RecordingPrefix,
     parse_recording_metadata,
     parse_recording_prefix,
     split_recording_key,
 )
+from liveclips.contracts.ivs_translation import Forward, PassOver, translate
+from liveclips.contracts.mediaconvert_translation import translate_job_event
 from tests.fuzz.inputs import (
     AWS_FIXTURES,
     FUZZ,

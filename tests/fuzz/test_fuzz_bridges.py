@@ -38,7 +38,10 @@ from google.cloud import pubsub_v1
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from domain.ivs_translation import (
+from functions.aws import ivs_bridge, mediaconvert_bridge
+from functions.aws.bridge import original_bytes
+from liveclips.contracts.aws_events import AwsEvent, parse_aws_event
+from liveclips.contracts.ivs_translation import (
     LIFECYCLE_TOPIC,
     SEGMENTS_TOPIC,
     UPLOADS_TOPIC,
@@ -46,13 +49,10 @@ from domain.ivs_translation import (
     PassOver,
     translate,
 )
-from domain.mediaconvert_translation import VOD_JOBS_TOPIC, translate_job_event
-from functions.aws import ivs_bridge, mediaconvert_bridge
-from functions.aws.bridge import original_bytes
-from functions.aws.local_context import LocalLambdaContext
-from localcloud.resources import DEAD_LETTER_TOPIC
-from localcloud.subscriptions import fresh_subscription, pull_now
-from schemas.aws_events import AwsEvent, parse_aws_event
+from liveclips.contracts.mediaconvert_translation import VOD_JOBS_TOPIC, translate_job_event
+from liveclips.resources import DEAD_LETTER_TOPIC
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+from liveclips_dev.localcloud.subscriptions import fresh_subscription, pull_now
 from tests.fuzz.inputs import (
     FUZZ,
     aws_fixture,

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from domain.chat_rules import MAX_LENGTH, RoomPolicy, Traffic, review
-from domain.chat_text import letters, skeleton, visible, words
 from functions.aws.chat_review import lambda_handler
-from functions.aws.local_context import LocalLambdaContext
+from liveclips.domain.chat_rules import MAX_LENGTH, RoomPolicy, Traffic, review
+from liveclips.domain.chat_text import letters, skeleton, visible, words
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
 from tests.fuzz.inputs import FUZZ, json_values, mutations, nasty_chars, nasty_text
 
 ROOM = RoomPolicy.build(denied=("rosebud", "bad phrase"), allowed_domains=("liveclips.app",))

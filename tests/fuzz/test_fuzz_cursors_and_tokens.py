@@ -15,9 +15,9 @@ from fastapi import HTTPException
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from adapters.config import settings
-from api import auth, cursors
-from domain.feed_cursor import (
+from liveclips.adapters.config import settings
+from liveclips.api import auth, cursors
+from liveclips.domain.feed_cursor import (
     FeedCursor,
     InvalidCursor,
     SearchCursor,

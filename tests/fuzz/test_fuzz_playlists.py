@@ -11,11 +11,11 @@ from unittest import mock
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from adapters import clip_sources, s3
-from adapters.clip_sources import S3Playlist
-from domain.hls import PlaylistError, choose_variant, parse_media_playlist, rewrite_uris
-from domain.thumbnails import Tile, rewrite_sprite_uris, webvtt
-from domain.vod_outputs import InvalidVodOutput, parse_master, rendition_duration
+from liveclips.adapters import clip_sources, s3
+from liveclips.adapters.clip_sources import S3Playlist
+from liveclips.domain.hls import PlaylistError, choose_variant, parse_media_playlist, rewrite_uris
+from liveclips.domain.thumbnails import Tile, rewrite_sprite_uris, webvtt
+from liveclips.domain.vod_outputs import InvalidVodOutput, parse_master, rendition_duration
 from tests.fuzz.inputs import FUZZ, IVS_RECORDING, mutated_text, nasty_text
 
 HLS = IVS_RECORDING / "media" / "hls"

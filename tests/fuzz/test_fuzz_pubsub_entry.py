@@ -16,12 +16,10 @@ import flask
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from adapters import pubsub
-from domain.ivs_translation import Forward, translate
-from domain.mediaconvert_translation import translate_job_event
 from functions.gcp.pubsub_entry import pubsub_function, task_function
-from schemas.aws_events import parse_aws_event
-from schemas.events import (
+from liveclips.adapters import pubsub
+from liveclips.contracts.aws_events import parse_aws_event
+from liveclips.contracts.events import (
     EVENT_TYPES,
     RecordingStateChanged,
     RenderClipTask,
@@ -29,6 +27,8 @@ from schemas.events import (
     SubmitVodJobTask,
     VodJobChanged,
 )
+from liveclips.contracts.ivs_translation import Forward, translate
+from liveclips.contracts.mediaconvert_translation import translate_job_event
 from tests.fuzz.inputs import AWS_FIXTURES, FUZZ, aws_fixture, json_values, mutations, nasty_text
 
 # Pub/Sub's limits on a published message's attributes: a dead letter breaking them

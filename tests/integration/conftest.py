@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from adapters import s3
-from adapters.config import settings
-from cli.broadcast import bridge_sink
-from domain.clip_presets import FEED_PRESET
-from domain.ids import clip_id, highlight_id
-from schemas.events import HighlightDetected
-from studio.run import StudioRun, run_studio
+from liveclips.adapters import s3
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import HighlightDetected
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.domain.ids import clip_id, highlight_id
+from liveclips_dev.cli.broadcast import bridge_sink
+from liveclips_dev.studio.run import StudioRun, run_studio
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from adapters import feed_cache, redis_store, spanner, spanner_clips, spanner_highlights
-from adapters.config import settings
-from adapters.spanner_clips import ClipRef
-from domain.clip_presets import FEED_PRESET
-from domain.ids import clip_id, highlight_id
 from functions.gcp.main import index_feed
-from schemas.events import HighlightDetected
-from services.clips import clip_published
+from liveclips.adapters import feed_cache, redis_store, spanner, spanner_clips, spanner_highlights
+from liveclips.adapters.config import settings
+from liveclips.adapters.spanner_clips import ClipRef
+from liveclips.contracts.events import HighlightDetected
+from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.domain.ids import clip_id, highlight_id
+from liveclips.services.clips import clip_published
 from tests.support import deliver
 
 

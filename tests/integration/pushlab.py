@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from localcloud import clients
+from liveclips_dev.localcloud import clients
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from adapters import spanner
-from domain.access import Role
-from studio.ivs_events import parse_channel_arn, stream_state_change
+from liveclips.adapters import spanner
+from liveclips.domain.access import Role
+from liveclips_dev.studio.ivs_events import parse_channel_arn, stream_state_change
 from tests.support import bearer
 
 ROLES = tuple(Role)

@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from schemathesis import checks
 
-from api.app import app
+from liveclips.api.app import app
 from tests.support import bearer, unlimited_rates
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import app
-from domain.access import Role
+from liveclips.api.app import app
+from liveclips.domain.access import Role
 from tests.support import bearer, unlimited_rates
 
 pytestmark = pytest.mark.integration

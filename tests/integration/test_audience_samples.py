@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from adapters import live_audience, pubsub, signal_store, spanner
-from domain.audience import StreamActivity
 from functions.gcp.main import record_signal
-from localcloud.subscriptions import fresh_subscription
-from schemas.events import AudienceSample, StreamStateChanged, decode, utc_rfc3339
+from liveclips.adapters import live_audience, pubsub, signal_store, spanner
+from liveclips.contracts.events import AudienceSample, StreamStateChanged, decode, utc_rfc3339
+from liveclips.domain.audience import StreamActivity
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import bearer, deliver, pull
 
 pytestmark = pytest.mark.integration

@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from typer.testing import CliRunner
 
-from adapters.config import settings
-from api import auth
-from api.app import app
-from cli.main import app as cli
+from liveclips.adapters.config import settings
+from liveclips.api import auth
+from liveclips.api.app import app
+from liveclips_dev.cli.main import app as cli
 
 pytestmark = pytest.mark.integration
 AUDIENCE = "liveclips-api"

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import ivs, spanner, spanner_programs
-from api.app import app
-from domain.access import Role
+from liveclips.adapters import ivs, spanner, spanner_programs
+from liveclips.api.app import app
+from liveclips.domain.access import Role
 from tests.integration.studio_support import ROLES, as_role, make_channel, user
 from tests.support import bearer
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import chat_limits
-from api.app import app
-from schemas.chat import RoomRules
+from liveclips.adapters import chat_limits
+from liveclips.api.app import app
+from liveclips.contracts.chat import RoomRules
 from tests.integration.studio_support import as_role, make_channel, user
 from tests.support import bearer
 

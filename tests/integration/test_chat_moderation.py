@@ -13,10 +13,10 @@ import time
 import httpx
 import pytest
 
-from adapters import spanner_moderation
 from functions.aws.chat_review import lambda_handler
-from functions.aws.local_context import LocalLambdaContext
-from localcloud.subscriptions import fresh_subscription
+from liveclips.adapters import spanner_moderation
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import pull
 
 pytestmark = pytest.mark.integration

@@ -8,12 +8,12 @@ import uuid
 
 import pytest
 
-from adapters import chat_limits
-from adapters.config import settings
 from functions.aws.chat_review import lambda_handler
-from functions.aws.local_context import LocalLambdaContext
-from localcloud.subscriptions import fresh_subscription
-from schemas.chat import RoomRules
+from liveclips.adapters import chat_limits
+from liveclips.adapters.config import settings
+from liveclips.contracts.chat import RoomRules
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import pull
 
 pytestmark = pytest.mark.integration

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import s3, spanner_channels, spanner_clips, spanner_programs
-from adapters.config import settings
-from adapters.spanner_channels import Channel
-from api.app import app
-from domain.access import Role
-from domain.feed_cursor import SearchCursor, encode_search, query_digest
-from domain.programs import Program
+from liveclips.adapters import s3, spanner_channels, spanner_clips, spanner_programs
+from liveclips.adapters.config import settings
+from liveclips.adapters.spanner_channels import Channel
+from liveclips.api.app import app
+from liveclips.domain.access import Role
+from liveclips.domain.feed_cursor import SearchCursor, encode_search, query_digest
+from liveclips.domain.programs import Program
 from tests.integration.feed_seed import fresh_feed, seed_clip
 from tests.support import bearer, unlimited_rates
 

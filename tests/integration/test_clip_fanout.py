@@ -7,11 +7,11 @@ import httpx
 import m3u8
 import pytest
 
-from adapters import s3
-from adapters.config import settings
 from clip_workers.pieces import RemotePieces
-from domain.clip_presets import preset
-from media.render import RenderOptions, render_clip
+from liveclips.adapters import s3
+from liveclips.adapters.config import settings
+from liveclips.domain.clip_presets import preset
+from liveclips.media.render import RenderOptions, render_clip
 from tests.integration.test_clip_render import FPS, decode_errors_and_frames, ivs_like_source
 
 pytestmark = pytest.mark.integration

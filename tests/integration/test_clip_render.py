@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from adapters.clip_sources import TRACKING_MAX_HEIGHT, LocalPlaylist
-from cli.main import app
-from domain.clip_presets import preset
-from domain.thumbnails import sprite_layout
-from media import artwork
-from media.ffmpeg import ffprobe_json, run_ffmpeg
-from media.render import RenderOptions, render_clip
-from studio.live_server import live_server
+from liveclips.adapters.clip_sources import TRACKING_MAX_HEIGHT, LocalPlaylist
+from liveclips.domain.clip_presets import preset
+from liveclips.domain.thumbnails import sprite_layout
+from liveclips.media import artwork
+from liveclips.media.ffmpeg import ffprobe_json, run_ffmpeg
+from liveclips.media.render import RenderOptions, render_clip
+from liveclips_dev.cli.main import app
+from liveclips_dev.studio.live_server import live_server
 
 FPS = 30
 FIXTURE_HLS = Path(__file__).resolve().parents[2].parent / "shared/fixtures/ivs-recording/media/hls"

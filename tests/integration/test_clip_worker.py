@@ -9,11 +9,11 @@ import httpx
 import m3u8
 import pytest
 
-from adapters import s3, spanner_clips
-from adapters.config import settings
-from localcloud.subscriptions import fresh_subscription
-from schemas.events import ClipPublished, RenderClipTask
-from services import clips
+from liveclips.adapters import s3, spanner_clips
+from liveclips.adapters.config import settings
+from liveclips.contracts.events import ClipPublished, RenderClipTask
+from liveclips.services import clips
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.integration.conftest import copy_of_recording, highlight_of
 from tests.support import pull
 

@@ -7,10 +7,10 @@ import time
 import httpx
 import pytest
 
-from adapters import spanner
-from domain.access import Role
-from schemas.events import HighlightDetected
-from services import highlights
+from liveclips.adapters import spanner
+from liveclips.contracts.events import HighlightDetected
+from liveclips.domain.access import Role
+from liveclips.services import highlights
 from tests.integration.conftest import highlight_of
 from tests.support import bearer
 

@@ -16,12 +16,12 @@ import pytest
 from google.cloud import spanner
 from google.cloud.spanner_v1.database import Database
 
-from adapters.config import settings
 from dashboards import clip_leaderboard, live_now, retention
 from dashboards.board import Board
 from dashboards.build import all_boards
 from dashboards.macros import expand
 from dashboards.query import PanelQuery
+from liveclips.adapters.config import settings
 from pipelines.engagement import pipeline, synthetic
 from pipelines.engagement.tables import COLUMNS
 

@@ -13,8 +13,8 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 from google.cloud import spanner
 
-from localcloud.resources import SPANNER_INSTANCE
-from localcloud.subscriptions import fresh_subscription
+from liveclips.resources import SPANNER_INSTANCE
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from pipelines.engagement import synthetic
 from pipelines.engagement.events import BadRow, Event, parse
 from pipelines.engagement.io import PublishDeadLetters

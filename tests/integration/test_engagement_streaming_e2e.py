@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from google.cloud import spanner
 
-from adapters.config import settings
-from api.app import app
+from liveclips.adapters.config import settings
+from liveclips.api.app import app
 from tests.support import bearer
 
 pytestmark = pytest.mark.integration

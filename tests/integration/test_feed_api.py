@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import feed_cache, redis_store, spanner_clips
-from api.app import app
-from domain.feed_cursor import FeedCursor, encode_feed
-from services import feed
+from liveclips.adapters import feed_cache, redis_store, spanner_clips
+from liveclips.api.app import app
+from liveclips.domain.feed_cursor import FeedCursor, encode_feed
+from liveclips.services import feed
 from tests.integration.feed_seed import fresh_feed, seed_clip
 from tests.support import bearer, unlimited_rates
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters import pubsub, spanner
 from functions.gcp.main import analyze_segment
-from localcloud.subscriptions import fresh_subscription
-from schemas.events import SegmentReady, StreamStateChanged
+from liveclips.adapters import pubsub, spanner
+from liveclips.contracts.events import SegmentReady, StreamStateChanged
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import deliver, publish_raw, pull
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from evaluation.generate import generate
+from liveclips_dev.cli.main import app
+from liveclips_dev.evaluation.generate import generate
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from adapters import signal_store, spanner
+from liveclips.adapters import signal_store, spanner
 from tests.support import bearer
 
 pytestmark = pytest.mark.integration

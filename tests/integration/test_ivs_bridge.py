@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from functions.aws.ivs_bridge import lambda_handler
-from functions.aws.local_context import LocalLambdaContext
-from localcloud.subscriptions import fresh_subscription
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import pull
 
 pytestmark = pytest.mark.integration

@@ -17,10 +17,10 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from localcloud import procs
-from localcloud.emulators import REPO_ROOT, child_env, cloud_env, http_status
-from localcloud.resources import SERVICES
-from studio.ivs_events import parse_channel_arn, stream_state_change
+from liveclips_dev.localcloud import procs
+from liveclips_dev.localcloud.emulators import REPO_ROOT, child_env, cloud_env, http_status
+from liveclips_dev.localcloud.services import SERVICES
+from liveclips_dev.studio.ivs_events import parse_channel_arn, stream_state_change
 
 pytestmark = pytest.mark.integration
 SERVICE = next(s for s in SERVICES if s.name == "ivs")

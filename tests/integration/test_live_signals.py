@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from adapters import pubsub, signal_store, spanner
-from schemas.events import AudienceSample, ChatMessagePosted, StreamStateChanged
+from liveclips.adapters import pubsub, signal_store, spanner
+from liveclips.contracts.events import AudienceSample, ChatMessagePosted, StreamStateChanged
 from tests.integration.studio_support import tell_ivs
 from tests.support import bearer
 

@@ -13,14 +13,15 @@ import redis
 from google.cloud import pubsub_v1, spanner
 from typer.testing import CliRunner
 
-from adapters.config import settings
-from cli.local import local_app
-from localcloud import clients, procs, resources
-from localcloud.cloud import LocalCloud
-from localcloud.ddl import split_statements
-from localcloud.emulators import EMULATORS
-from localcloud.provision import provision
-from localcloud.subscriptions import fresh_subscription
+from liveclips import resources
+from liveclips.adapters.config import settings
+from liveclips_dev.cli.local import local_app
+from liveclips_dev.localcloud import clients, procs
+from liveclips_dev.localcloud.cloud import LocalCloud
+from liveclips_dev.localcloud.ddl import split_statements
+from liveclips_dev.localcloud.emulators import EMULATORS
+from liveclips_dev.localcloud.provision import provision
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.integration.pushlab import fresh_topic
 from tests.support import pull
 
@@ -96,7 +97,7 @@ def test_provisioning_twice_is_a_no_op(
     emulators: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     before = _snapshot(emulators)
-    with caplog.at_level(logging.INFO, logger="localcloud.provision"):
+    with caplog.at_level(logging.INFO, logger="liveclips_dev.localcloud.provision"):
         provision(emulators, emulators["LIVECLIPS_FUNCTIONS_URL"])
         provision(emulators, emulators["LIVECLIPS_FUNCTIONS_URL"])
     assert caplog.messages == []

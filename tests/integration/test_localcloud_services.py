@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from localcloud import procs
-from localcloud.cloud import LocalCloud, LocalCloudError
-from localcloud.emulators import EMULATORS
-from localcloud.resources import SERVICES, AppService
+from liveclips_dev.localcloud import procs
+from liveclips_dev.localcloud.cloud import LocalCloud, LocalCloudError
+from liveclips_dev.localcloud.emulators import EMULATORS
+from liveclips_dev.localcloud.services import SERVICES, AppService
 
 pytestmark = pytest.mark.integration
 STANDIN = "tests.integration.standin_service"

@@ -10,12 +10,12 @@ from typing import Any
 import m3u8
 import pytest
 
-from domain.loudness import LoudnormPlan, loudnorm_report, plan_loudnorm
-from domain.thumbnails import sprite_grid, sprite_layout, webvtt
-from media.artwork import poster, sprite_sheet
-from media.ffmpeg import MediaError, ffprobe_json, probe, run_ffmpeg
-from media.loudness import measure, measure_output
-from media.packaging import package_hls
+from liveclips.domain.loudness import LoudnormPlan, loudnorm_report, plan_loudnorm
+from liveclips.domain.thumbnails import sprite_grid, sprite_layout, webvtt
+from liveclips.media.artwork import poster, sprite_sheet
+from liveclips.media.ffmpeg import MediaError, ffprobe_json, probe, run_ffmpeg
+from liveclips.media.loudness import measure, measure_output
+from liveclips.media.packaging import package_hls
 
 X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 AAC = ["-c:a", "aac", "-b:a", "128k"]

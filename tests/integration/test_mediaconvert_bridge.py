@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from functions.aws.local_context import LocalLambdaContext
 from functions.aws.mediaconvert_bridge import lambda_handler
-from localcloud.subscriptions import fresh_subscription
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import pull
 
 pytestmark = pytest.mark.integration

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import spanner_moderation
-from adapters.spanner_moderation import StoredVerdict
-from api.app import app
-from domain.access import Role
+from liveclips.adapters import spanner_moderation
+from liveclips.adapters.spanner_moderation import StoredVerdict
+from liveclips.api.app import app
+from liveclips.domain.access import Role
 from tests.support import bearer
 
 pytestmark = pytest.mark.integration

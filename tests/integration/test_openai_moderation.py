@@ -17,17 +17,17 @@ import httpx
 import pytest
 from botocore.stub import Stubber
 
-from adapters import ivschat, openai_api
-from adapters.config import settings
-from domain.circuit_breaker import BreakerState, CircuitBreaker
-from domain.moderation_policy import Action
-from domain.retry import Backoff
-from localcloud import procs
-from localcloud.emulators import REPO_ROOT, child_env, cloud_env, http_status
-from localcloud.openai_malformed import CHAT_BODIES, MODERATION_BODIES
-from localcloud.resources import SERVICES
-from services.host_prompts import HostPrompter, Source
-from services.moderation import ChatLine, Moderator, Status, Verdict
+from liveclips.adapters import ivschat, openai_api
+from liveclips.adapters.config import settings
+from liveclips.domain.circuit_breaker import BreakerState, CircuitBreaker
+from liveclips.domain.moderation_policy import Action
+from liveclips.domain.retry import Backoff
+from liveclips.services.host_prompts import HostPrompter, Source
+from liveclips.services.moderation import ChatLine, Moderator, Status, Verdict
+from liveclips_dev.localcloud import procs
+from liveclips_dev.localcloud.emulators import REPO_ROOT, child_env, cloud_env, http_status
+from liveclips_dev.localcloud.openai_malformed import CHAT_BODIES, MODERATION_BODIES
+from liveclips_dev.localcloud.services import SERVICES
 
 pytestmark = pytest.mark.integration
 SERVICE = next(s for s in SERVICES if s.name == "openai")

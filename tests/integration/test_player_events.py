@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import app
-from localcloud.subscriptions import fresh_subscription
+from liveclips.api.app import app
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import bearer, pull
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import pytest
 from google.cloud import pubsub_v1
 
-from localcloud.subscriptions import fresh_subscription
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.integration.pushlab import fresh_topic, push_endpoint, wait_for
 from tests.support import pull
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters import ivs_recordings, redis_store
 from functions.gcp.main import detect_highlights, finish_highlights
-from schemas.events import RecordingStateChanged, SegmentReady
-from services import segments
+from liveclips.adapters import ivs_recordings, redis_store
+from liveclips.contracts.events import RecordingStateChanged, SegmentReady
+from liveclips.services import segments
 from tests.integration.conftest import copy_of_recording
 from tests.support import deliver
 

@@ -15,10 +15,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters import spanner, spanner_clips, spanner_highlights
-from api import studio
-from api.app import app
-from domain.access import Role
+from liveclips.adapters import spanner, spanner_clips, spanner_highlights
+from liveclips.api import studio
+from liveclips.api.app import app
+from liveclips.domain.access import Role
 from tests.integration.studio_support import as_role, go_live, make_channel, user
 from tests.support import bearer
 

@@ -19,13 +19,13 @@ import m3u8
 import pytest
 from moto.server import ThreadedMotoServer
 
-from schemas.aws_events import parse_aws_event
-from schemas.ivs_recording import parse_recording_metadata, parse_recording_prefix
-from studio.encode import encode_ivs_layout
-from studio.layout import EncodedShow, Rendition
-from studio.playout import Broadcast, Studio
-from studio.run import run_studio
-from studio.synth import PlantedMoment, synthesize_show
+from liveclips.contracts.aws_events import parse_aws_event
+from liveclips.contracts.ivs_recording import parse_recording_metadata, parse_recording_prefix
+from liveclips_dev.studio.encode import encode_ivs_layout
+from liveclips_dev.studio.layout import EncodedShow, Rendition
+from liveclips_dev.studio.playout import Broadcast, Studio
+from liveclips_dev.studio.run import run_studio
+from liveclips_dev.studio.synth import PlantedMoment, synthesize_show
 
 pytestmark = pytest.mark.integration
 SHARED = Path(

@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from fastapi.testclient import TestClient
 from google.cloud import spanner as gspanner
 
-from adapters import redis_store, spanner, spanner_analytics, spanner_programs
-from adapters.config import settings
-from api.app import app
-from domain.access import Role
-from domain.programs import Program
+from liveclips.adapters import redis_store, spanner, spanner_analytics, spanner_programs
+from liveclips.adapters.config import settings
+from liveclips.api.app import app
+from liveclips.domain.access import Role
+from liveclips.domain.programs import Program
 from tests.integration.studio_support import ROLES, as_role, go_live, make_channel, user
 from tests.support import bearer
 

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from matplotlib import cbook
 
-from domain.reframe import CropPath, CropWindow, crop_filter, crop_window, plan_crop_path
-from media.ffmpeg import ffmpeg_stdout, run_ffmpeg
-from media.subject import FACE_CONFIDENCE, Frame, subject_samples, track_subject
+from liveclips.domain.reframe import CropPath, CropWindow, crop_filter, crop_window, plan_crop_path
+from liveclips.media.ffmpeg import ffmpeg_stdout, run_ffmpeg
+from liveclips.media.subject import FACE_CONFIDENCE, Frame, subject_samples, track_subject
 
 W, H, FPS, DURATION_S = 640, 360, 25, 8.0
 BOX = 40

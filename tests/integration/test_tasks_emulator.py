@@ -11,9 +11,9 @@ import uuid
 import pytest
 from google.cloud import tasks_v2
 
-from adapters.config import settings
-from localcloud import clients, procs
-from localcloud.emulators import REPO_ROOT, child_env
+from liveclips.adapters.config import settings
+from liveclips_dev.localcloud import clients, procs
+from liveclips_dev.localcloud.emulators import REPO_ROOT, child_env
 from tests.integration.pushlab import push_endpoint, wait_for
 
 pytestmark = pytest.mark.integration
@@ -59,7 +59,7 @@ def _refused(family: socket.AddressFamily, host: str, port: int) -> bool:
 def test_wrapper_listens_only_on_the_given_host() -> None:
     (port,) = procs.free_ports(1)
     queue = "projects/p/locations/l/queues/q"
-    argv = [sys.executable, "-m", "localcloud.tasks_emulator", "--host", "127.0.0.1"]
+    argv = [sys.executable, "-m", "liveclips_dev.localcloud.tasks_emulator", "--host", "127.0.0.1"]
     argv += ["--port", str(port), "--queue", queue]
     env = child_env({})
     first = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, start_new_session=True)

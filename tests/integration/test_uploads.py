@@ -13,15 +13,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters import s3, spanner_vod
-from adapters.config import settings
-from cli.broadcast import bridge_sink
-from domain.access import Role
-from localcloud.subscriptions import fresh_subscription
-from studio import ivs_events
-from studio.channels import ensure_channel
-from studio.synth import default_moments, synthesize_show
-from studio.upload import upload_video
+from liveclips.adapters import s3, spanner_vod
+from liveclips.adapters.config import settings
+from liveclips.domain.access import Role
+from liveclips_dev.cli.broadcast import bridge_sink
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
+from liveclips_dev.studio import ivs_events
+from liveclips_dev.studio.channels import ensure_channel
+from liveclips_dev.studio.synth import default_moments, synthesize_show
+from liveclips_dev.studio.upload import upload_video
 from tests.integration.test_vod import wait_for_state
 from tests.support import bearer, pull
 

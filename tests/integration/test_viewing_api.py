@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from google.cloud import spanner as gspanner
 
-from adapters import redis_store, spanner, spanner_viewing
-from api.app import app
-from api.viewing import server_clock
+from liveclips.adapters import redis_store, spanner, spanner_viewing
+from liveclips.api.app import app
+from liveclips.api.viewing import server_clock
 from tests.support import bearer
 
 pytestmark = pytest.mark.integration

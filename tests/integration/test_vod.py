@@ -13,14 +13,14 @@ import m3u8
 import pytest
 from botocore.exceptions import ClientError
 
-from adapters import mediaconvert, s3, spanner_vod
-from adapters.config import settings
-from adapters.spanner_vod import VodTitle
-from domain.ids import stable_id
-from localcloud.subscriptions import fresh_subscription
-from media.vod import probe_segment
-from schemas.events import VodJobChanged
-from services import vod
+from liveclips.adapters import mediaconvert, s3, spanner_vod
+from liveclips.adapters.config import settings
+from liveclips.adapters.spanner_vod import VodTitle
+from liveclips.contracts.events import VodJobChanged
+from liveclips.domain.ids import stable_id
+from liveclips.media.vod import probe_segment
+from liveclips.services import vod
+from liveclips_dev.localcloud.subscriptions import fresh_subscription
 from tests.support import pull
 
 pytestmark = pytest.mark.integration

@@ -33,7 +33,9 @@ _ASSIGNED = re.compile(
 MIN_ENTROPY_BITS = 3.5  # per character: hex digests reach 4, English words about 3
 
 ALLOWED: dict[str, str] = {
-    "sk-local-standin": "the OpenAI stand-in's key (localcloud/openai_standin.py), not OpenAI's",
+    "sk-local-standin": (
+        "the OpenAI stand-in's key (liveclips_dev/localcloud/openai_standin.py), not OpenAI's"
+    ),
     "sk-not-the-standins-key": "a wrong key the stand-in must refuse (test_openai_moderation)",
     "eyJhbGciOiJSUzI1NiJ9.google-id-token.sig": "a made-up token for the STS stand-in",
 }

@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 import pytest
 
-from adapters import playback_urls, s3
-from adapters.config import settings
-from localcloud.dev_issuer import MAX_TTL_S, Issuer, token_request_problems
+from liveclips.adapters import playback_urls, s3
+from liveclips.adapters.config import settings
+from liveclips_dev.localcloud.dev_issuer import MAX_TTL_S, Issuer, token_request_problems
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def offline_s3(monkeypatch) -> Iterator[None]:
 
 def lifetime_s(url: str) -> float:
     """How long a presigned S3 URL stays valid from now. The S3 client signs with SigV4
-    (adapters/s3.py), which says it as X-Amz-Expires seconds from X-Amz-Date; a SigV2 URL
+    (liveclips/adapters/s3.py), which says it as X-Amz-Expires seconds from X-Amz-Date; a SigV2 URL
     (AWSAccessKeyId, Signature, an Expires epoch: boto3's default for S3 presigning) fails
     here."""
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.access import CONTENT_TEAM, CREATORS, Caller, Role
+from liveclips.domain.access import CONTENT_TEAM, CREATORS, Caller, Role
 
 T = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.live_audience import Tally
-from domain.audience import activity_of, bucket_of, sample_event_id
-from schemas.events import AudienceSample, decode
-from schemas.player import PlayerEvent
-from services.audience import sample_of
+from liveclips.adapters.live_audience import Tally
+from liveclips.contracts.events import AudienceSample, decode
+from liveclips.contracts.player import PlayerEvent
+from liveclips.domain.audience import activity_of, bucket_of, sample_event_id
+from liveclips.services.audience import sample_of
 
 AT = datetime(2025, 5, 1, 12, 0, 7, 250_000, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemas.aws_events import (
+from liveclips.contracts.aws_events import (
     EventBridgeEvent,
     InvalidAwsEvent,
     IvsLimitBreach,
@@ -21,7 +21,7 @@ from schemas.aws_events import (
     S3ObjectCreated,
     parse_aws_event,
 )
-from schemas.ivs_recording import (
+from liveclips.contracts.ivs_recording import (
     RECORDING_ENDED_KEY,
     RECORDING_STARTED_KEY,
     RecordingPrefix,

@@ -7,9 +7,9 @@ import json
 import botocore.session
 from botocore.serialize import create_serializer
 
-from domain.vod_job import VodJobSpec, build_create_job
-from domain.vod_ladder import ladder_for
-from localcloud.aws_wire import from_wire, problems
+from liveclips.domain.vod_job import VodJobSpec, build_create_job
+from liveclips.domain.vod_ladder import ladder_for
+from liveclips_dev.localcloud.aws_wire import from_wire, problems
 
 MODEL = botocore.session.get_session().get_service_model("mediaconvert")
 CREATE_JOB = MODEL.operation_model("CreateJob")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.chat_rules import RoomPolicy, Traffic, review
+from liveclips.domain.chat_rules import RoomPolicy, Traffic, review
 
 CORPUS = Path(__file__).resolve().parents[2] / "datasets" / "chat-review" / "corpus.jsonl"
 ROWS = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]

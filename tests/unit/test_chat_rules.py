@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.chat_rules import MAX_LENGTH, RoomPolicy, Traffic, review
-from domain.chat_text import skeleton, visible, words
+from liveclips.domain.chat_rules import MAX_LENGTH, RoomPolicy, Traffic, review
+from liveclips.domain.chat_text import skeleton, visible, words
 
 CALM = Traffic(user_count=1, room_count=1, duplicate=False)
 DEFAULT = RoomPolicy()

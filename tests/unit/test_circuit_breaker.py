@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.circuit_breaker import BreakerState, CircuitBreaker
+from liveclips.domain.circuit_breaker import BreakerState, CircuitBreaker
 
 
 class Clock:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.clip_presets import PRESET_NAMES, output_size, preset
-from domain.ids import clip_id
+from liveclips.domain.clip_presets import PRESET_NAMES, output_size, preset
+from liveclips.domain.ids import clip_id
 
 
 def test_landscape_never_upscales_a_smaller_source():

@@ -1,8 +1,8 @@
-"""Clip titles and tags (domain/clip_titles.py)."""
+"""Clip titles and tags (liveclips/domain/clip_titles.py)."""
 
 from __future__ import annotations
 
-from domain.clip_titles import MAX_TITLE, clip_tags, clip_title
+from liveclips.domain.clip_titles import MAX_TITLE, clip_tags, clip_title
 
 
 def test_the_program_leads_then_the_moment_and_where_in_the_show():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.cut_plan import frames_between, plan_cut
+from liveclips.domain.cut_plan import frames_between, plan_cut
 
 FRAME = 1 / 30
 GOP_2S = [i * 2.0 for i in range(30)]  # IVS: a keyframe every 2 s

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli.analytics import analytics_app
+from liveclips_dev.cli.analytics import analytics_app
 
 
 def test_generate_then_backfill_to_files(tmp_path: Path) -> None:

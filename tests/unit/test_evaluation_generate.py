@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.formats import ChatLine
-from evaluation.generate import generate, show_plan, write_show
-from evaluation.metrics import Interval
-from evaluation.show import find_shows, load_show
-from evaluation.synth_chat import QUIET_FACTOR, generate_chat, moment_reaction
-from evaluation.synth_noise import KNOWN_BOTS
-from evaluation.synth_plan import MOMENT_MAX_S, MOMENT_MIN_S, ShowPlan, inside
-from evaluation.synth_react import LAG_MAX_S, LAG_MIN_S
-from evaluation.synth_signals import (
+from liveclips_dev.evaluation.formats import ChatLine
+from liveclips_dev.evaluation.generate import generate, show_plan, write_show
+from liveclips_dev.evaluation.metrics import Interval
+from liveclips_dev.evaluation.show import find_shows, load_show
+from liveclips_dev.evaluation.synth_chat import QUIET_FACTOR, generate_chat, moment_reaction
+from liveclips_dev.evaluation.synth_noise import KNOWN_BOTS
+from liveclips_dev.evaluation.synth_plan import MOMENT_MAX_S, MOMENT_MIN_S, ShowPlan, inside
+from liveclips_dev.evaluation.synth_react import LAG_MAX_S, LAG_MIN_S
+from liveclips_dev.evaluation.synth_signals import (
     MARKER_DELAY_MAX_S,
     MARKER_DELAY_MIN_S,
     generate_markers,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.metrics import Interval, ShowScore, iou, match, score_show, total
+from liveclips_dev.evaluation.metrics import Interval, ShowScore, iou, match, score_show, total
 
 
 def spans(*pairs: tuple[float, float]) -> list[Interval]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.highlight_engine.types import Detection, ShowInputs
-from evaluation.runner import evaluate_show, p95
-from evaluation.show import ShowFormatError
-from evaluation.timeline import draw_timeline
+from liveclips.domain.highlight_engine.types import Detection, ShowInputs
+from liveclips_dev.evaluation.runner import evaluate_show, p95
+from liveclips_dev.evaluation.show import ShowFormatError
+from liveclips_dev.evaluation.timeline import draw_timeline
 
 
 def chat_spike_detector(inputs: ShowInputs) -> Sequence[Detection]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.show import ShowFormatError, find_shows, load_show, show_inputs
+from liveclips_dev.evaluation.show import ShowFormatError, find_shows, load_show, show_inputs
 
 
 def write_show(root: Path, **files: str) -> Path:

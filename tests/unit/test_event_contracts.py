@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemas.events import InvalidMessage, SegmentReady, StreamStateChanged, decode
-from schemas.generate import drifted
+from liveclips.contracts.events import InvalidMessage, SegmentReady, StreamStateChanged, decode
+from liveclips_dev.generate_schemas import drifted
 
 EVENT = StreamStateChanged(
     event_id="e-1",

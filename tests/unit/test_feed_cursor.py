@@ -1,4 +1,5 @@
-"""Opaque cursors (domain/feed_cursor.py) and the search text (domain/search_text.py)."""
+"""Opaque cursors (liveclips/domain/feed_cursor.py) and the search text
+(liveclips/domain/search_text.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.feed_cursor import (
+from liveclips.domain.feed_cursor import (
     FeedCursor,
     InvalidCursor,
     SearchCursor,
@@ -18,7 +19,7 @@ from domain.feed_cursor import (
     encode_search,
     query_digest,
 )
-from domain.search_text import search_query, search_terms
+from liveclips.domain.search_text import search_query, search_terms
 
 snapshot_ids = st.text("0123456789abcdef", min_size=32, max_size=32)
 

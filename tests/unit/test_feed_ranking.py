@@ -1,4 +1,4 @@
-"""Feed ranking: score, visibility and creator diversity (domain/feed_ranking.py)."""
+"""Feed ranking: score, visibility and creator diversity (liveclips/domain/feed_ranking.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.feed_ranking import (
+from liveclips.domain.feed_ranking import (
     Engagement,
     FeedCandidate,
     RankingWeights,

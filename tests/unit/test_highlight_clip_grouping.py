@@ -9,8 +9,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluation.importers.clips import NO_OFFSET, read_clips
-from evaluation.importers.grouping import Clip, Moment, find_moments, fit_to_show, group_clips
+from liveclips_dev.evaluation.importers.clips import NO_OFFSET, read_clips
+from liveclips_dev.evaluation.importers.grouping import (
+    Clip,
+    Moment,
+    find_moments,
+    fit_to_show,
+    group_clips,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chat_exports"
 

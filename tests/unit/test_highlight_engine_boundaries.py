@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.highlight_engine.boundaries import clip_window, iou, resolve_overlap, snap
-from domain.highlight_engine.config import EngineConfig
+from liveclips.domain.highlight_engine.boundaries import clip_window, iou, resolve_overlap, snap
+from liveclips.domain.highlight_engine.config import EngineConfig
 
 CFG = EngineConfig()
 NO_LUFS: dict[int, float] = {}

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.highlight_engine.config import EngineConfig
-from domain.highlight_engine.detector import LiveDetector
-from domain.highlight_engine.offline import detect_show, fused_scores
-from domain.highlight_engine.policy import Emitted
-from domain.highlight_engine.types import Detection, SecondFeatures, ShowInputs
+from liveclips.domain.highlight_engine.config import EngineConfig
+from liveclips.domain.highlight_engine.detector import LiveDetector
+from liveclips.domain.highlight_engine.offline import detect_show, fused_scores
+from liveclips.domain.highlight_engine.policy import Emitted
+from liveclips.domain.highlight_engine.types import Detection, SecondFeatures, ShowInputs
 from tests.unit.test_highlight_engine_scenarios import MOMENTS, Show
 
 BUSY = Show(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.highlight_engine.features import (
+from liveclips.domain.highlight_engine.features import (
     ChatMessage,
     chat_features,
     collapse,

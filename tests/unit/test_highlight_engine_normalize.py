@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from domain.highlight_engine.config import CHAT_SIGNALS, DEFAULT_WEIGHTS, EngineConfig
-from domain.highlight_engine.normalize import Normalizer, weighted_mean
+from liveclips.domain.highlight_engine.config import CHAT_SIGNALS, DEFAULT_WEIGHTS, EngineConfig
+from liveclips.domain.highlight_engine.normalize import Normalizer, weighted_mean
 
 CFG = EngineConfig()
 

@@ -11,15 +11,15 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from domain.highlight_engine.features import (
+from liveclips.domain.highlight_engine.features import (
     ChatMessage,
     chat_features,
     marker_features,
     merge_features,
     viewer_features,
 )
-from domain.highlight_engine.offline import detect_show
-from domain.highlight_engine.types import Detection, ManualPick, ShowInputs
+from liveclips.domain.highlight_engine.offline import detect_show
+from liveclips.domain.highlight_engine.types import Detection, ManualPick, ShowInputs
 
 REGULARS = [f"regular{i}" for i in range(60)]
 CHATTER = ["hi", "how are you", "nice", "what game is this", "first time here", "ok", "brb"]

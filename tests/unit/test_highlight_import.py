@@ -14,12 +14,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cli.highlights import highlights_app
-from domain.highlight_engine.features import ChatMessage
-from evaluation import show as show_module
-from evaluation.importers import ChatFormat, ImportFailed, ImportOptions, ImportReport, import_show
-from evaluation.importers.detect import detect
-from evaluation.show import LabelledShow, load_show, show_inputs
+from liveclips.domain.highlight_engine.features import ChatMessage
+from liveclips_dev.cli.highlights import highlights_app
+from liveclips_dev.evaluation import show as show_module
+from liveclips_dev.evaluation.importers import (
+    ChatFormat,
+    ImportFailed,
+    ImportOptions,
+    ImportReport,
+    import_show,
+)
+from liveclips_dev.evaluation.importers.detect import detect
+from liveclips_dev.evaluation.show import LabelledShow, load_show, show_inputs
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chat_exports"
 Line = tuple[float, str, str, str]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from domain.highlight_engine.features import ChatMessage
-from domain.highlight_engine.live import (
+from liveclips.domain.highlight_engine.features import ChatMessage
+from liveclips.domain.highlight_engine.live import (
     LiveSession,
     OutOfOrderSegment,
     SegmentSignals,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.hls import NotYetAvailable, PlaylistError, parse_media_playlist, plan_clip
+from liveclips.domain.hls import NotYetAvailable, PlaylistError, parse_media_playlist, plan_clip
 
 FIXTURE = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "ivs-recording"
 HLS = FIXTURE / "media" / "hls" / "160p30"

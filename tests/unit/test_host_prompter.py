@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from adapters.openai_api import InvalidPromptsResponse, PromptsUnavailable
-from services.host_prompts import HostPrompter, Source
-from services.moderation import ChatLine
+from liveclips.adapters.openai_api import InvalidPromptsResponse, PromptsUnavailable
+from liveclips.services.host_prompts import HostPrompter, Source
+from liveclips.services.moderation import ChatLine
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

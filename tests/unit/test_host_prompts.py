@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.host_prompts import may_suggest, most_asked, question_in
+from liveclips.domain.host_prompts import may_suggest, most_asked, question_in
 
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 

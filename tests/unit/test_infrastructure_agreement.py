@@ -1,4 +1,4 @@
-"""One source of truth: localcloud/resources.py (what the emulators get) and the IaC
+"""One source of truth: liveclips/resources.py (what the emulators get) and the IaC
 (terraform/gcp, terraform/aws, serverless.yml) name the same resources, both ways.
 
 The Terraform is parsed with python-hcl2 and serverless.yml with PyYAML. Each side is
@@ -20,29 +20,30 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 from hcl2.utils import SerializationOptions
 
-from adapters.config import Settings
-from api.events import PLAYER_EVENTS_TOPIC
-from api.studio import MARKERS_TOPIC
-from domain.ivs_translation import LIFECYCLE_TOPIC, SEGMENTS_TOPIC, UPLOADS_TOPIC
-from domain.mediaconvert_translation import VOD_JOBS_TOPIC
 from functions.aws.chat_review import CHAT_TOPIC
-from localcloud import provision, resources
-from localcloud.ddl import split_statements
-from services.audience import AUDIENCE_SAMPLES_TOPIC
-from services.clips import CLIPS_TOPIC
-from services.highlights import HIGHLIGHTS_TOPIC
+from liveclips import resources
+from liveclips.adapters.config import Settings
+from liveclips.api.events import PLAYER_EVENTS_TOPIC
+from liveclips.api.studio import MARKERS_TOPIC
+from liveclips.contracts.ivs_translation import LIFECYCLE_TOPIC, SEGMENTS_TOPIC, UPLOADS_TOPIC
+from liveclips.contracts.mediaconvert_translation import VOD_JOBS_TOPIC
+from liveclips.services.audience import AUDIENCE_SAMPLES_TOPIC
+from liveclips.services.clips import CLIPS_TOPIC
+from liveclips.services.highlights import HIGHLIGHTS_TOPIC
+from liveclips_dev.localcloud import provision, services
+from liveclips_dev.localcloud.ddl import split_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 GCP = ROOT / "terraform" / "gcp"
 AWS = ROOT / "terraform" / "aws"
 SERVERLESS = ROOT / "serverless.yml"
 
-# Of resources.SERVICES, the ones in localcloud/ are stand-ins for services we do not run
-# (AWS and OpenAI APIs, an identity provider): nothing in localcloud/ is deployed. The
+# Of services.SERVICES, the ones in liveclips_dev/ are stand-ins for services we do not
+# run (AWS and OpenAI APIs, an identity provider): nothing in liveclips_dev/ is deployed. The
 # functions host serves every Cloud Function locally; in the cloud each is a function of
 # its own (the "function" kind below).
-LOCAL_ONLY_PACKAGE = "localcloud."
-FUNCTIONS_HOST = "functions.gcp.local_host"
+LOCAL_ONLY_PACKAGE = "liveclips_dev."
+FUNCTIONS_HOST = "liveclips_dev.localcloud.function_host"
 
 # What each Lambda's code publishes to (the handlers' own constants).
 LAMBDA_TOPICS = {
@@ -144,10 +145,10 @@ def gcp_entry_points() -> frozenset[str]:
 
 
 def expected_inventory() -> Inventory:
-    """What the code uses, from localcloud/resources.py (and the Lambda handlers)."""
+    """What the code uses, from liveclips/resources.py (and the Lambda handlers)."""
     cloud_services = [
         s
-        for s in resources.SERVICES
+        for s in services.SERVICES
         if not s.module.startswith(LOCAL_ONLY_PACKAGE) and s.module != FUNCTIONS_HOST
     ]
     return {
@@ -271,7 +272,7 @@ def test_resource_list_and_iac_agree(
 
 
 def test_the_functions_host_is_still_a_service() -> None:
-    assert FUNCTIONS_HOST in {s.module for s in resources.SERVICES}
+    assert FUNCTIONS_HOST in {s.module for s in services.SERVICES}
 
 
 def test_functions_are_entry_points_of_main() -> None:
@@ -363,7 +364,7 @@ def test_spanner_ddl_comes_from_the_schema_files() -> None:
         postgresql = name in resources.SPANNER_POSTGRESQL_DATABASES
         assert _squeezed(_terraform_split(text)) == _squeezed(
             split_statements(text, postgresql=postgresql)
-        ), f"{path.name}: the Terraform split and localcloud/ddl.py disagree"
+        ), f"{path.name}: the Terraform split and liveclips_dev/localcloud/ddl.py disagree"
 
 
 def _lambda_roles(serverless: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from domain.hls import choose_variant, coalesce, parse_media_playlist, rewrite_uris
-from domain.instant_clip import instant_manifest
-from domain.thumbnails import rewrite_sprite_uris
+from liveclips.domain.hls import choose_variant, coalesce, parse_media_playlist, rewrite_uris
+from liveclips.domain.instant_clip import instant_manifest
+from liveclips.domain.thumbnails import rewrite_sprite_uris
 
 HLS = Path(__file__).resolve().parents[2].parent / "shared/fixtures/ivs-recording/media/hls"
 

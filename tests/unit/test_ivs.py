@@ -1,5 +1,6 @@
 """The IVS requests the adapter sends, under botocore's Stubber, and checked against the
-AWS model the way AWS checks them (patterns, enums, lengths: localcloud/aws_wire.py)."""
+AWS model the way AWS checks them (patterns, enums, lengths:
+liveclips_dev/localcloud/aws_wire.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from botocore.stub import Stubber
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from adapters import ivs, ivs_playback
-from adapters.config import settings
-from localcloud.aws_wire import problems
+from liveclips.adapters import ivs, ivs_playback
+from liveclips.adapters.config import settings
+from liveclips_dev.localcloud.aws_wire import problems
 
 MODEL = botocore.session.get_session().get_service_model("ivs")
 CHANNEL = "arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGh1234"

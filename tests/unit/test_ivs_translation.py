@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.ivs_translation import (
+from liveclips.contracts.aws_events import parse_aws_event
+from liveclips.contracts.events import RecordingStateChanged, SegmentReady, StreamStateChanged
+from liveclips.contracts.ivs_translation import (
     LIFECYCLE_TOPIC,
     SEGMENTS_TOPIC,
     UPLOADS_TOPIC,
@@ -15,8 +17,6 @@ from domain.ivs_translation import (
     PassOver,
     translate,
 )
-from schemas.aws_events import parse_aws_event
-from schemas.events import RecordingStateChanged, SegmentReady, StreamStateChanged
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
 

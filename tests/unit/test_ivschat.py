@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
-from adapters import ivschat
+from liveclips.adapters import ivschat
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 MESSAGE_ID = "ABC123def456"  # IVS Chat ids: 12 letters and digits

@@ -3,7 +3,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from domain.lifecycle import apply_recording_change, apply_stream_change
+from liveclips.domain.lifecycle import apply_recording_change, apply_stream_change
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 EVENTS = [

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from domain.loudness import (
+from liveclips.domain.loudness import (
     MAX_TARGET_LRA,
     LoudnessMeasurement,
     LoudnessReportError,

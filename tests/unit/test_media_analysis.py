@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from media.analysis import MediaSignals, analyze_media
-from media.ffmpeg import LOUDNESS_STEP_S, MediaError, run_ffmpeg
+from liveclips.media.analysis import MediaSignals, analyze_media
+from liveclips.media.ffmpeg import LOUDNESS_STEP_S, MediaError, run_ffmpeg
 
 DURATION_S = 6
 BURST_S = 2.0

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.ivs_translation import Forward, NotForThisBridge, PassOver
-from domain.mediaconvert_translation import VOD_JOBS_TOPIC, translate_job_event
-from schemas.aws_events import parse_aws_event
-from schemas.events import VodJobChanged
+from liveclips.contracts.aws_events import parse_aws_event
+from liveclips.contracts.events import VodJobChanged
+from liveclips.contracts.ivs_translation import Forward, NotForThisBridge, PassOver
+from liveclips.contracts.mediaconvert_translation import VOD_JOBS_TOPIC, translate_job_event
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
 OURS = {"title_id": "title-1", "attempt": "2", "kind": "recording", "channel_id": "c"}

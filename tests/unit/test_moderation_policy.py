@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.moderation_policy import (
+from liveclips.domain.moderation_policy import (
     CATEGORIES,
     Action,
     Policy,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.moderation_queue import NotAllowed, appeal, decide
+from liveclips.domain.moderation_queue import NotAllowed, appeal, decide
 
 
 @pytest.mark.parametrize(("state", "outcome", "after"), [

@@ -10,11 +10,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from adapters.openai_api import InvalidModerationResponse, ModerationResult, ModerationUnavailable
-from domain.circuit_breaker import BreakerState, CircuitBreaker
-from domain.moderation_policy import CATEGORIES, Action
-from domain.retry import Backoff
-from services.moderation import ChatLine, Moderator, Status, Verdict
+from liveclips.adapters.openai_api import (
+    InvalidModerationResponse,
+    ModerationResult,
+    ModerationUnavailable,
+)
+from liveclips.domain.circuit_breaker import BreakerState, CircuitBreaker
+from liveclips.domain.moderation_policy import CATEGORIES, Action
+from liveclips.domain.retry import Backoff
+from liveclips.services.moderation import ChatLine, Moderator, Status, Verdict
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

@@ -7,17 +7,17 @@ import json
 
 import pytest
 
-from adapters.openai_api import (
+from liveclips.adapters.openai_api import (
     PROMPTS_SCHEMA,
     InvalidModerationResponse,
     InvalidPromptsResponse,
     parse_moderation,
     parse_prompts,
 )
-from domain.moderation_policy import CATEGORIES
-from localcloud.openai_malformed import CHAT_BODIES, MODERATION_BODIES, malformed_body
-from localcloud.openai_models import strict_schema_problems
-from localcloud.openai_standin import complete, moderate
+from liveclips.domain.moderation_policy import CATEGORIES
+from liveclips_dev.localcloud.openai_malformed import CHAT_BODIES, MODERATION_BODIES, malformed_body
+from liveclips_dev.localcloud.openai_models import strict_schema_problems
+from liveclips_dev.localcloud.openai_standin import complete, moderate
 
 TEXTS = ["hello", "you are an idiot", "gg"]
 

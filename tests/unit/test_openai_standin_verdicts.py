@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from localcloud.openai_models import BASELINE_SCORE, moderation_result, scores_for
+from liveclips_dev.localcloud.openai_models import BASELINE_SCORE, moderation_result, scores_for
 
 
 def fullwidth(text: str) -> str:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.playback import (
+from liveclips.domain.playback import (
     MAX_REPORT_GAP_S,
     SLACK_S,
     Report,

@@ -12,8 +12,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from adapters import playback_urls
-from adapters.config import settings
+from liveclips.adapters import playback_urls
+from liveclips.adapters.config import settings
 
 NOW = 1_800_000_000.5
 TTL_S = 900

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from schemas.player import PlayerEvent
+from liveclips.contracts.player import PlayerEvent
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

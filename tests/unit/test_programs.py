@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.programs import MAX_DURATION_S, Program, overlaps, scheduling_problem
+from liveclips.domain.programs import MAX_DURATION_S, Program, overlaps, scheduling_problem
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

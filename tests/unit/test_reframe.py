@@ -1,4 +1,5 @@
-"""The crop planner (domain/reframe.py): window sizes, calm paths, and the ffmpeg expression.
+"""The crop planner (liveclips/domain/reframe.py): window sizes, calm paths, and the ffmpeg
+expression.
 
 Most cases use a 1280x720 source and its 9:16 crop, 404x720 (720 * 9 / 16 = 405, floored
 to even), whose left edge may range over 0..876 and is 202 px left of the crop's centre.
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.reframe import (
+from liveclips.domain.reframe import (
     CropPath,
     CropWindow,
     SubjectSample,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.retry import Backoff
+from liveclips.domain.retry import Backoff
 
 
 @given(

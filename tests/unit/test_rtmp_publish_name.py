@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from localcloud.rtmp_ingest import publish_name
+from liveclips_dev.localcloud.rtmp_ingest import publish_name
 
 
 def _publish(name: str) -> bytes:

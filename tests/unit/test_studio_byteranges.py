@@ -8,7 +8,12 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from studio.byteranges import Keyframe, compute_byte_ranges, range_start, segment_byte_ranges
+from liveclips_dev.studio.byteranges import (
+    Keyframe,
+    compute_byte_ranges,
+    range_start,
+    segment_byte_ranges,
+)
 
 SHARED = Path(
     os.environ.get("LIVECLIPS_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared")

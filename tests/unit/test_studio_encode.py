@@ -9,10 +9,10 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from media.ffmpeg import MediaError, ffprobe_json, run_ffmpeg
-from studio.encode import encode_ivs_layout
-from studio.layout import EncodedShow, Rendition
-from studio.synth import PlantedMoment, synthesize_show
+from liveclips.media.ffmpeg import MediaError, ffprobe_json, run_ffmpeg
+from liveclips_dev.studio.encode import encode_ivs_layout
+from liveclips_dev.studio.layout import EncodedShow, Rendition
+from liveclips_dev.studio.synth import PlantedMoment, synthesize_show
 
 RENDITIONS = (Rendition("180p30", 320, 180, 400_000), Rendition("90p30", 160, 90, 120_000))
 STARTED_AT = datetime(2024, 5, 1, 18, 30, 0, 250_000, tzinfo=UTC)

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from schemas.aws_events import (
+from liveclips.contracts.aws_events import (
     IvsRecordingStateChange,
     IvsStreamStateChange,
     S3ObjectCreated,
     parse_aws_event,
 )
-from schemas.ivs_recording import parse_recording_metadata
-from studio import ivs_events, recording_json
-from studio.layout import DEFAULT_RENDITIONS
+from liveclips.contracts.ivs_recording import parse_recording_metadata
+from liveclips_dev.studio import ivs_events, recording_json
+from liveclips_dev.studio.layout import DEFAULT_RENDITIONS
 
 AWS_EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
 SHARED = Path(

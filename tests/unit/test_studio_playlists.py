@@ -9,8 +9,8 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from studio.layout import ByteRange, LiveSegment, RecordingSegment, Rendition
-from studio.playlists import (
+from liveclips_dev.studio.layout import ByteRange, LiveSegment, RecordingSegment, Rendition
+from liveclips_dev.studio.playlists import (
     Variant,
     byte_range_playlist,
     format_pdt,

@@ -6,8 +6,13 @@ import itertools
 
 import pytest
 
-from media.ffmpeg import MediaError, ffprobe_json
-from studio.synth import PlantedMoment, default_moments, integrated_loudness, synthesize_show
+from liveclips.media.ffmpeg import MediaError, ffprobe_json
+from liveclips_dev.studio.synth import (
+    PlantedMoment,
+    default_moments,
+    integrated_loudness,
+    synthesize_show,
+)
 
 
 @pytest.mark.parametrize("duration_s", [60.0, 120.0, 300.0])

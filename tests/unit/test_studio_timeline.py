@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studio.layout import EncodedShow, LiveSegment, RecordingSegment, Rendition
-from studio.timeline import Step, build_timeline
+from liveclips_dev.studio.layout import EncodedShow, LiveSegment, RecordingSegment, Rendition
+from liveclips_dev.studio.timeline import Step, build_timeline
 
 TOP, LOW = Rendition("720p30", 1280, 720, 2_500_000), Rendition("160p30", 284, 160, 230_000)
 

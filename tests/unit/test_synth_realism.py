@@ -13,10 +13,10 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from evaluation.formats import ChatLine
-from evaluation.generate import write_room_show
-from evaluation.synth_noise import KNOWN_BOTS
-from evaluation.synth_room import RoomShow, generate_room_show
+from liveclips_dev.evaluation.formats import ChatLine
+from liveclips_dev.evaluation.generate import write_room_show
+from liveclips_dev.evaluation.synth_noise import KNOWN_BOTS
+from liveclips_dev.evaluation.synth_room import RoomShow, generate_room_show
 
 LONG_DEV = Path(__file__).resolve().parents[2] / "datasets" / "highlights-long-dev"
 

@@ -7,13 +7,13 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from domain.highlight_engine.chat_tokens import is_noise, reaction_tokens
-from domain.highlight_engine.features import ChatMessage, chat_features, merge_features
-from domain.highlight_engine.offline import detect_show
-from domain.highlight_engine.types import ShowInputs
-from evaluation.generate_rooms import write_room_show
-from evaluation.metrics import Interval, score_show
-from evaluation.synth_room import RoomShow, generate_room_show
+from liveclips.domain.highlight_engine.chat_tokens import is_noise, reaction_tokens
+from liveclips.domain.highlight_engine.features import ChatMessage, chat_features, merge_features
+from liveclips.domain.highlight_engine.offline import detect_show
+from liveclips.domain.highlight_engine.types import ShowInputs
+from liveclips_dev.evaluation.generate_rooms import write_room_show
+from liveclips_dev.evaluation.metrics import Interval, score_show
+from liveclips_dev.evaluation.synth_room import RoomShow, generate_room_show
 
 
 @cache

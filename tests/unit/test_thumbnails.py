@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.thumbnails import MAX_TILES, Tile, sprite_grid, sprite_layout, webvtt
+from liveclips.domain.thumbnails import MAX_TILES, Tile, sprite_grid, sprite_layout, webvtt
 
 CUE = re.compile(
     r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})\n"

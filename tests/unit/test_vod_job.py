@@ -9,9 +9,9 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
-from domain.vod_job import VodJobSpec, build_create_job, client_request_token, master_key
-from domain.vod_ladder import ladder_for
-from localcloud.aws_wire import problems
+from liveclips.domain.vod_job import VodJobSpec, build_create_job, client_request_token, master_key
+from liveclips.domain.vod_ladder import ladder_for
+from liveclips_dev.localcloud.aws_wire import problems
 
 SPEC = VodJobSpec(
     title_id="9c177e87-37da-51b4-b932-e34304d23091",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.vod_ladder import APPLE_RUNGS, ladder_for
+from liveclips.domain.vod_ladder import APPLE_RUNGS, ladder_for
 
 
 def sizes(width: int, height: int) -> list[tuple[int, int]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.vod_outputs import (
+from liveclips.domain.vod_outputs import (
     GiveUp,
     InvalidVodOutput,
     RenditionCheck,

@@ -1,0 +1,238 @@
+"""Where a clip's media comes from: an IVS recording in S3, a live or VOD playlist over
+HTTP, or a playlist on disk. Each gives the finest media playlist it has (byte-range
+when the recording offers one) and reads the bytes a plan names."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urljoin
+
+import httpx
+
+from liveclips.adapters import ivs_recordings, s3
+from liveclips.adapters.config import settings
+from liveclips.contracts.ivs_recording import IvsRendition
+from liveclips.domain.clip_presets import Preset
+from liveclips.domain.hls import (
+    ByteSpan,
+    ClipPlan,
+    MediaPlaylist,
+    PlaylistSegment,
+    choose_variant,
+    coalesce,
+    is_multivariant,
+    parse_media_playlist,
+    plan_clip,
+)
+from liveclips.media.render import TrackingCopy
+
+_HTTP_TIMEOUT_S = 10.0
+# Subject tracking analyses frames 320 px wide at most (liveclips/media/subject.py): IVS's 360p (or
+# 160p) rendition has all it needs and decodes ~10x faster than the clip's 720p.
+TRACKING_MAX_HEIGHT = 360
+
+
+class ClipSource(Protocol):
+    def playlist(self) -> MediaPlaylist: ...
+
+    def read(self, span: ByteSpan) -> bytes: ...
+
+    def url(self, segment: PlaylistSegment) -> str:
+        """Where a player fetches the segment (for instant clips)."""
+        ...
+
+    def smaller(self, max_height: int) -> ClipSource | None:
+        """The same media in the tallest rendition not above max_height, unless that is
+        the rendition already read."""
+        ...
+
+
+@dataclass(frozen=True)
+class S3Recording:
+    bucket: str
+    prefix: str
+    rendition: IvsRendition
+
+    @classmethod
+    def best(cls, bucket: str, prefix: str, max_height: int) -> S3Recording:
+        return cls(bucket, prefix, ivs_recordings.best_rendition(bucket, prefix, max_height))
+
+    def playlist(self) -> MediaPlaylist:
+        fine = self.rendition.byte_range_playlist is not None
+        return ivs_recordings.media_playlist(
+            self.bucket, self.prefix, self.rendition, byte_range=fine
+        )
+
+    def read(self, span: ByteSpan) -> bytes:
+        return s3.read_bytes(self.bucket, self._key(span.uri), span.byte_range)
+
+    def url(self, segment: PlaylistSegment) -> str:
+        # Recordings are private: an instant clip's player gets expiring signed URLs, long
+        # enough to outlive the wait for the rendered clip by far.
+        key = self._key(segment.uri)
+        return s3.signed_url(self.bucket, key, ttl_s=settings().instant_clip_ttl_s)
+
+    def smaller(self, max_height: int) -> S3Recording | None:
+        height = min(max_height, self.rendition.resolution_height or max_height)
+        small = S3Recording.best(self.bucket, self.prefix, height)
+        return small if small.rendition != self.rendition else None
+
+    def _key(self, uri: str) -> str:
+        return ivs_recordings.segment_key(self.bucket, self.prefix, self.rendition, uri)
+
+
+@dataclass(frozen=True)
+class S3Playlist:
+    """A VOD title's HLS in S3 (an upload's clips are cut from it): `key` is its media
+    playlist, `master_key` the multivariant one it was chosen from."""
+
+    bucket: str
+    key: str
+    master_key: str
+    max_height: int = 720
+
+    @classmethod
+    def open(cls, bucket: str, master_key: str, max_height: int) -> S3Playlist:
+        text = s3.read_bytes(bucket, master_key).decode()
+        key = master_key
+        if is_multivariant(text):
+            key = posixpath.join(posixpath.dirname(master_key), choose_variant(text, max_height))
+        return cls(bucket, key, master_key, max_height)
+
+    def playlist(self) -> MediaPlaylist:
+        return parse_media_playlist(s3.read_bytes(self.bucket, self.key).decode())
+
+    def read(self, span: ByteSpan) -> bytes:
+        return s3.read_bytes(self.bucket, self._key(span.uri), span.byte_range)
+
+    def url(self, segment: PlaylistSegment) -> str:
+        return s3.signed_url(
+            self.bucket, self._key(segment.uri), ttl_s=settings().instant_clip_ttl_s
+        )
+
+    def smaller(self, max_height: int) -> S3Playlist | None:
+        small = S3Playlist.open(self.bucket, self.master_key, min(max_height, self.max_height))
+        return small if small.key != self.key else None
+
+    def _key(self, uri: str) -> str:
+        return posixpath.join(posixpath.dirname(self.key), uri)
+
+
+def source_for(bucket: str, prefix: str, max_height: int) -> ClipSource:
+    """An IVS recording by its prefix, or an upload's VOD title by its master playlist key
+    (liveclips/services/uploads.py records that as the upload's "prefix")."""
+    if prefix.endswith(".m3u8"):
+        return S3Playlist.open(bucket, prefix, max_height)
+    return S3Recording.best(bucket, prefix, max_height)
+
+
+@dataclass(frozen=True)
+class HttpPlaylist:
+    """A live playback URL (sliding ~2 s segments) or any HLS playlist over HTTP."""
+
+    playlist_url: str
+    max_height: int = 720
+
+    def playlist(self) -> MediaPlaylist:
+        text = _http().get(self.playlist_url).raise_for_status().text
+        if is_multivariant(text):
+            media_url = urljoin(self.playlist_url, choose_variant(text, self.max_height))
+            return HttpPlaylist(media_url, self.max_height).playlist()
+        return parse_media_playlist(text)
+
+    def read(self, span: ByteSpan) -> bytes:
+        headers = {}
+        if span.byte_range is not None:
+            length, offset = span.byte_range
+            headers["Range"] = f"bytes={offset}-{offset + length - 1}"
+        return _http().get(urljoin(self.playlist_url, span.uri), headers=headers).content
+
+    def url(self, segment: PlaylistSegment) -> str:
+        return urljoin(self.playlist_url, segment.uri)
+
+    def smaller(self, max_height: int) -> HttpPlaylist | None:
+        text = _http().get(self.playlist_url).raise_for_status().text
+        uri = _other_variant(text, self.max_height, max_height)
+        return HttpPlaylist(urljoin(self.playlist_url, uri), max_height) if uri else None
+
+
+@lru_cache(maxsize=1)
+def _http() -> httpx.Client:
+    return httpx.Client(timeout=_HTTP_TIMEOUT_S, follow_redirects=True)
+
+
+@dataclass(frozen=True)
+class LocalPlaylist:
+    path: Path
+    max_height: int = 720
+
+    def playlist(self) -> MediaPlaylist:
+        text = self.path.read_text()
+        if is_multivariant(text):
+            variant = self.path.parent / choose_variant(text, self.max_height)
+            return LocalPlaylist(variant, self.max_height).playlist()
+        return parse_media_playlist(text)
+
+    def read(self, span: ByteSpan) -> bytes:
+        with (self.path.parent / span.uri).open("rb") as media:
+            if span.byte_range is None:
+                return media.read()
+            length, offset = span.byte_range
+            media.seek(offset)
+            return media.read(length)
+
+    def url(self, segment: PlaylistSegment) -> str:
+        return segment.uri
+
+    def smaller(self, max_height: int) -> LocalPlaylist | None:
+        uri = _other_variant(self.path.read_text(), self.max_height, max_height)
+        return LocalPlaylist(self.path.parent / uri, max_height) if uri else None
+
+
+def _other_variant(text: str, max_height: int, smaller_height: int) -> str | None:
+    if not is_multivariant(text):
+        return None
+    small = choose_variant(text, min(smaller_height, max_height))
+    return small if small != choose_variant(text, max_height) else None
+
+
+def open_source(spec: str, max_height: int) -> ClipSource:
+    """`s3://bucket/ivs/v1/.../recording_id`, an http(s) playlist URL, or a playlist file."""
+    if spec.startswith("s3://"):
+        bucket, _, prefix = spec.removeprefix("s3://").partition("/")
+        if not bucket or not prefix:
+            raise ValueError(f"expected s3://BUCKET/RECORDING_PREFIX, got {spec!r}")
+        return S3Recording.best(bucket, prefix.rstrip("/"), max_height)
+    if spec.startswith(("http://", "https://")):
+        return HttpPlaylist(spec, max_height)
+    path = Path(spec)
+    if not path.is_file():
+        raise ValueError(f"{spec!r} is neither an s3:// prefix, an http(s) URL nor a file")
+    return LocalPlaylist(path, max_height)
+
+
+def fetch(source: ClipSource, plan: ClipPlan, into: Path, name: str = "source") -> Path:
+    """Join the planned MPEG-TS segments: TS is a stream format, so the bytes concatenate."""
+    joined = into / f"{name}.ts"
+    with joined.open("wb") as out:
+        for span in coalesce(plan.segments):
+            out.write(source.read(span))
+    return joined
+
+
+def fetch_tracking_copy(
+    source: ClipSource, chosen: Preset, start_s: float, end_s: float, into: Path
+) -> TrackingCopy | None:
+    """The clip from a small rendition, for presets that follow the subject; None when
+    the source has no smaller one (the render then tracks in the clip's own rendition)."""
+    if chosen.keeps_source_framing:
+        return None
+    small = source.smaller(TRACKING_MAX_HEIGHT)
+    if small is None:
+        return None
+    plan = plan_clip(small.playlist(), start_s, end_s)
+    return TrackingCopy(fetch(small, plan, into, "tracking"), plan.seek_s)

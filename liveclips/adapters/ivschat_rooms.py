@@ -1,0 +1,81 @@
+"""IVS Chat rooms and chat tokens: a room per channel, a token per viewer and role.
+
+The room is named after the channel's id (IVS ids are alphanumeric, as room names may
+be); it is made when the channel is, or on the first token asked for a channel older
+than rooms. The review handler is the room's (terraform: the chat_review Lambda).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from liveclips.adapters.config import settings
+from liveclips.adapters.ivschat import CHAT_ERRORS
+
+__all__ = ["CHAT_ERRORS", "ChatToken", "create_chat_token", "room_of_channel"]
+
+
+@lru_cache(maxsize=1)
+def client() -> Any:
+    """On a viewer's request path (and the channel's creation): fail fast, one retry."""
+    config = settings()
+    return boto3.client(
+        "ivschat",
+        endpoint_url=config.ivschat_endpoint_url,
+        region_name=config.aws_region,
+        config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2}),
+    )
+
+
+@dataclass(frozen=True)
+class ChatToken:
+    token: str
+    token_expires_at: datetime
+    session_expires_at: datetime
+
+
+def _find(channel_id: str) -> str | None:
+    rooms = client().list_rooms(name=channel_id, maxResults=1).get("rooms", [])
+    return str(rooms[0]["arn"]) if rooms else None
+
+
+def room_of_channel(channel_id: str) -> str:
+    """The channel's room ARN, made now if it has none."""
+    found = _find(channel_id)
+    if found is not None:
+        return found
+    try:
+        made = client().create_room(name=channel_id, tags={"channel_id": channel_id})
+    except CHAT_ERRORS:
+        found = _find(channel_id)  # made concurrently
+        if found is None:
+            raise
+        return found
+    return str(made["arn"])
+
+
+def create_chat_token(
+    room_arn: str,
+    user_id: str,
+    capabilities: list[str],
+    session_minutes: int,
+    attributes: dict[str, str],
+) -> ChatToken:
+    answer = client().create_chat_token(
+        roomIdentifier=room_arn,
+        userId=user_id,
+        capabilities=capabilities,
+        sessionDurationInMinutes=session_minutes,
+        attributes=attributes,
+    )
+    return ChatToken(
+        token=answer["token"],
+        token_expires_at=answer["tokenExpirationTime"],
+        session_expires_at=answer["sessionExpirationTime"],
+    )

@@ -1,0 +1,114 @@
+"""Content-team endpoints: the approval queue for marquee highlights, manual picks and
+take-downs. Moderators and admins only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from liveclips.adapters import spanner_clips, spanner_highlights
+from liveclips.adapters.spanner_highlights import Candidate, DecisionConflict
+from liveclips.api.auth import ContentTeamCaller
+from liveclips.api.errors import documented
+from liveclips.api.models import HighlightView, ManualPickRequest, TakedownRequest, TakedownView
+from liveclips.contracts.events import HighlightDetected
+from liveclips.services import highlights
+
+router = APIRouter(prefix="/v1", tags=["content team"])
+MAX_PICK_S = 180.0
+ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+def _error(status: int, code: str, message: str) -> HTTPException:
+    return HTTPException(status_code=status, detail={"code": code, "message": message})
+
+
+def _view(highlight: HighlightDetected, status: str) -> HighlightView:
+    return HighlightView(
+        id=highlight.highlight_id,
+        recording_id=highlight.recording_id,
+        channel_id=highlight.channel_id,
+        kind=highlight.kind,
+        status=status,
+        score=highlight.score,
+        start_s=highlight.clip_start_s,
+        end_s=highlight.clip_end_s,
+        reason=highlight.reason,
+        evidence=highlight.evidence,
+    )
+
+
+@router.get("/highlights/pending", response_model=list[HighlightView])
+def pending(_team: ContentTeamCaller, limit: int = Query(20, ge=1, le=100)) -> list[HighlightView]:
+    return [_view(h, "PENDING_APPROVAL") for h in spanner_highlights.pending(limit)]
+
+
+def _decided(candidate: Candidate | None, wanted: str) -> HighlightView:
+    if candidate is None:
+        raise _error(404, "highlight_not_found", f"no highlight {wanted}")
+    return _view(candidate.highlight, candidate.status)
+
+
+@router.post(
+    "/highlights/{highlight_id}/approve",
+    response_model=HighlightView,
+    responses=documented(404, 409),
+)
+def approve(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
+    try:
+        return _decided(highlights.approve(highlight_id), highlight_id)
+    except DecisionConflict as conflict:
+        raise _error(409, "highlight_already_decided", str(conflict)) from conflict
+
+
+@router.post(
+    "/highlights/{highlight_id}/reject",
+    response_model=HighlightView,
+    responses=documented(404, 409),
+)
+def reject(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
+    try:
+        return _decided(highlights.reject(highlight_id), highlight_id)
+    except DecisionConflict as conflict:
+        raise _error(409, "highlight_already_decided", str(conflict)) from conflict
+
+
+@router.post(
+    "/streams/{stream_id}/picks",
+    response_model=HighlightView,
+    status_code=201,
+    responses=documented(400, 404, 409),
+)
+def pick(stream_id: str, body: ManualPickRequest, _team: ContentTeamCaller) -> HighlightView:
+    """A manual pick always wins: it is clipped exactly as given, without approval."""
+    if body.end_s <= body.start_s or body.end_s - body.start_s > MAX_PICK_S:
+        raise _error(
+            422, "invalid_pick", f"a pick must end after it starts and last ≤ {MAX_PICK_S:.0f} s"
+        )
+    recording = spanner_highlights.recording_of_stream(stream_id)
+    if recording is None:
+        raise _error(404, "stream_not_found", f"no recording for stream {stream_id}")
+    if recording.started_at is None:
+        raise _error(409, "recording_not_started", f"stream {stream_id} has no start time yet")
+    highlight = highlights.manual(
+        recording, body.start_s, body.end_s, reason="manual pick by the content team"
+    )
+    return _view(highlight, highlights.submit(highlight))
+
+
+@router.post(
+    "/clips/{clip_id}/takedown", response_model=TakedownView, responses=documented(400, 404)
+)
+def takedown(clip_id: ClipId, body: TakedownRequest, _team: ContentTeamCaller) -> TakedownView:
+    """Hides a clip everywhere (feeds, search, its detail) at once; the creator still sees
+    it in the studio, with the reason."""
+    hidden = spanner_clips.hide_clip(clip_id, body.reason)
+    if hidden is None:
+        raise _error(404, "clip_not_found", f"no clip {clip_id}")
+    return TakedownView(
+        clip_id=clip_id,
+        hidden_clip_ids=hidden.clip_ids,
+        hidden_at=hidden.hidden_at,
+        reason=hidden.reason,
+    )
