@@ -2,7 +2,8 @@
 # picks the module per service (terraform/gcp/run.tf), e.g.
 #   docker run IMAGE python -m clip_workers.app --host 0.0.0.0 --port 8080
 # ffmpeg comes from Debian (the renderer and analysis shell out to it), the Python
-# packages from the same lock as development and CI, so what was tested is what runs.
+# packages from the runtime lock: the pins development and CI test with (their dev lock
+# only adds tools on top), so what was tested is what runs, without the tools.
 FROM python:3.11-slim-bookworm
 
 # AWS_CONFIG_FILE: AWS calls authenticate as the service account, never with a stored
@@ -23,7 +24,8 @@ WORKDIR /workspace
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
-# .dockerignore lets in only the packages the services import (and deploy/).
+# .dockerignore lets in only what deploy/artefacts.toml ships in the image: the runtime
+# package, the clip worker and the credential helper; never liveclips_dev or tests.
 COPY . .
 
 # The code stays root-owned and read-only to the app; it writes only to /tmp.

@@ -22,10 +22,12 @@ system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml requirements.lock web/package-lock.json
+# Development gets the dev lock (the runtime lock plus tools); production artefacts only the
+# runtime lock (Dockerfile, deploy/package-functions.sh).
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock web/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	$(BIN)/python -m pip install -q --no-deps $(TASKS_EMULATOR)
 	$(BIN)/python -m pip install -q --no-deps -e .
 	npm ci --prefix web --ignore-scripts --no-audit --no-fund  # the console's uPlot (docs/viewer-app.md)
@@ -71,12 +73,23 @@ iac: $(IAC_STAMP)
 schemas: setup
 	$(BIN)/python -m liveclips_dev.generate_schemas
 
-# Re-resolve the pins after changing pyproject.toml dependencies.
+# Re-resolve the pins after changing pyproject.toml dependencies, in a clean venv: first the
+# runtime alone (requirements.lock), then the dev extra on top of exactly those pins
+# (requirements-dev.lock: `-r requirements.lock` plus what only dev needs).
+LOCK_VENV := /tmp/liveclips-lock
 lock:
-	rm -rf /tmp/liveclips-lock && $(PYTHON) -m venv /tmp/liveclips-lock
-	/tmp/liveclips-lock/bin/pip install -q --upgrade pip
-	/tmp/liveclips-lock/bin/pip install -q -e '.[dev]'
-	/tmp/liveclips-lock/bin/pip freeze --exclude-editable | grep -v '^gcloud-tasks-emulator' > requirements.lock
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q --upgrade pip
+	$(LOCK_VENV)/bin/pip install -q -e .
+	{ echo "# Runtime pins: what the deployables import (pyproject dependencies), resolved in a clean"; \
+	  echo "# venv by \`make lock\`. The Dockerfile and the Cloud Functions bundle install exactly this."; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > requirements.lock
+	$(LOCK_VENV)/bin/pip install -q -e '.[dev]' -c requirements.lock
+	{ echo "# Dev pins: the runtime lock plus the dev extra (tests, linters, the local cloud's moto,"; \
+	  echo "# the dev CLI, evaluation pictures, dashboards as code), by \`make lock\`. Never shipped."; \
+	  echo "-r requirements.lock"; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^gcloud-tasks-emulator' \
+	    | grep -vxFf <(grep -v '^#' requirements.lock); } > requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache out

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Cloud Functions source zip (docs/deploy.md, step 5), from the committed tree: the
-# packages the functions import, requirements.txt = requirements.lock, and a root
+# The Cloud Functions source zip (docs/deploy.md, step 5), from the committed tree: what
+# deploy/artefacts.toml [functions] lists, requirements.txt = the runtime lock, and a root
 # main.py re-exporting functions/gcp/main.py. Cloud Functions loads main.py from the
 # source root and puts that root on sys.path, which the package imports need.
 # Usage: deploy/package-functions.sh [OUT.zip]; prints the zip's path.
@@ -10,8 +10,14 @@ out="$(realpath -m "${1:-out/functions-$(git rev-parse --short HEAD).zip}")"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 
-git archive HEAD deploy functions liveclips | tar -x -C "$stage"
-cp requirements.lock "$stage/requirements.txt"
+# What ships: deploy/artefacts.toml [functions], the one list (ADR 0013).
+mapfile -t paths < <(python3 -c '
+import tomllib
+for path in tomllib.load(open("deploy/artefacts.toml", "rb"))["functions"]["paths"]:
+    print(path.rstrip("/"))')
+git archive HEAD "${paths[@]}" | tar -x -C "$stage"
+cp "$(python3 -c 'import tomllib; print(tomllib.load(open("deploy/artefacts.toml", "rb"))["functions"]["requirements"])')" \
+    "$stage/requirements.txt"
 cat > "$stage/main.py" <<'PY'
 """Cloud Functions' entry file: every entry point of functions/gcp/main.py."""
 
