@@ -43,6 +43,7 @@ from rich.table import Table
 
 from bench.background import Background
 from bench.clip_render import loadavg, machine, naive_vertical_args, run_command, stats
+from liveclips import resources
 from liveclips.adapters import ivs_recordings, s3, spanner_clips
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import ClipPublished, HighlightDetected
@@ -303,7 +304,7 @@ def _measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         TimeElapsedColumn(),
     )
     with (
-        fresh_subscription("clips") as subscription,
+        fresh_subscription(resources.CLIPS_TOPIC) as subscription,
         Arrivals(subscription) as arrivals,
         Progress(*columns, console=console) as progress,
     ):

@@ -45,6 +45,7 @@ from bench.show_accounting import (
 )
 from bench.shows_io import Approver, Rows, SpannerReader, drain
 from bench.shows_report import clip_rows, moment_rows, print_results, render_figures, save
+from liveclips import resources
 from liveclips.adapters import dynamodb, s3
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import ClipPublished
@@ -164,8 +165,8 @@ def run_round(n: int, args: argparse.Namespace, api: str, work: Path) -> dict[st
     team = bearer(os.environ, "bench-content-team", "moderator")
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn())
     with (
-        fresh_subscription("dead-letter", "bench-shows") as dead,
-        fresh_subscription("clips", "bench-shows") as published,
+        fresh_subscription(resources.DEAD_LETTER_TOPIC, "bench-shows") as dead,
+        fresh_subscription(resources.CLIPS_TOPIC, "bench-shows") as published,
         Approver(api, team) as approver,
         Progress(*columns, console=console) as bar,
     ):

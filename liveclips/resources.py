@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-DEAD_LETTER_TOPIC = "dead-letter"
+DEAD_LETTER_TOPIC: Final = "dead-letter"
 
 
 @dataclass(frozen=True)
@@ -30,54 +31,79 @@ class PullSubscription:
     ack_deadline_s: int = 60
 
 
+# Topics, by what they carry. Code names a topic by its constant, never by its string.
+IVS_EVENTS_TOPIC: Final = "ivs-events"
+SEGMENTS_TOPIC: Final = "segments"
+SEGMENT_ANALYSES_TOPIC: Final = "segment-analyses"
+HIGHLIGHTS_TOPIC: Final = "highlights"
+CLIPS_TOPIC: Final = "clips"
+CHAT_MESSAGES_TOPIC: Final = "chat-messages"
+AUDIENCE_SAMPLES_TOPIC: Final = "audience-samples"
+STREAM_MARKERS_TOPIC: Final = "stream-markers"
+VOD_JOBS_TOPIC: Final = "vod-jobs"
+VOD_ASSETS_TOPIC: Final = "vod-assets"
+UPLOADS_TOPIC: Final = "uploads"
+MODERATION_VERDICTS_TOPIC: Final = "moderation-verdicts"
+PLAYER_EVENTS_TOPIC: Final = "player-events"
+
 TOPICS: tuple[str, ...] = (
-    "ivs-events",
-    "segments",
-    "segment-analyses",
-    "highlights",
-    "clips",
-    "chat-messages",
-    "audience-samples",
-    "stream-markers",
-    "vod-jobs",
-    "vod-assets",
-    "uploads",
-    "moderation-verdicts",
-    "player-events",
+    IVS_EVENTS_TOPIC,
+    SEGMENTS_TOPIC,
+    SEGMENT_ANALYSES_TOPIC,
+    HIGHLIGHTS_TOPIC,
+    CLIPS_TOPIC,
+    CHAT_MESSAGES_TOPIC,
+    AUDIENCE_SAMPLES_TOPIC,
+    STREAM_MARKERS_TOPIC,
+    VOD_JOBS_TOPIC,
+    VOD_ASSETS_TOPIC,
+    UPLOADS_TOPIC,
+    MODERATION_VERDICTS_TOPIC,
+    PLAYER_EVENTS_TOPIC,
     DEAD_LETTER_TOPIC,
 )
 
 PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
-    PushSubscription("lifecycle", "ivs-events", "lifecycle", ordered=True),
-    PushSubscription("analyze-segment", "segments", "analyze_segment", ordered=True),
-    PushSubscription("detect-highlights", "segment-analyses", "detect_highlights", ordered=True),
-    PushSubscription("index-feed", "clips", "index_feed"),
+    PushSubscription("lifecycle", IVS_EVENTS_TOPIC, "lifecycle", ordered=True),
+    PushSubscription("analyze-segment", SEGMENTS_TOPIC, "analyze_segment", ordered=True),
+    PushSubscription(
+        "detect-highlights", SEGMENT_ANALYSES_TOPIC, "detect_highlights", ordered=True
+    ),
+    PushSubscription("index-feed", CLIPS_TOPIC, "index_feed"),
     # Unordered, unlike lifecycle: it waits (by retrying) for the last segments.
-    PushSubscription("finish-highlights", "ivs-events", "finish_highlights"),
+    PushSubscription("finish-highlights", IVS_EVENTS_TOPIC, "finish_highlights"),
     # Live signals for the highlight engine, bucketed per second in Redis.
-    PushSubscription("chat-signals", "chat-messages", "record_signal"),
-    PushSubscription("audience-signals", "audience-samples", "record_signal"),
-    PushSubscription("marker-signals", "stream-markers", "record_signal"),
+    PushSubscription("chat-signals", CHAT_MESSAGES_TOPIC, "record_signal"),
+    PushSubscription("audience-signals", AUDIENCE_SAMPLES_TOPIC, "record_signal"),
+    PushSubscription("marker-signals", STREAM_MARKERS_TOPIC, "record_signal"),
     # On-demand titles: Recording End (or a finished upload) -> MediaConvert -> promotion.
-    PushSubscription("start-vod", "ivs-events", "start_vod"),
-    PushSubscription("ingest-upload", "uploads", "ingest_upload"),
-    PushSubscription("promote-vod", "vod-jobs", "promote_vod", ordered=True),
-    PushSubscription("upload-highlights", "vod-assets", "upload_highlights", ack_deadline_s=600),
+    PushSubscription("start-vod", IVS_EVENTS_TOPIC, "start_vod"),
+    PushSubscription("ingest-upload", UPLOADS_TOPIC, "ingest_upload"),
+    PushSubscription("promote-vod", VOD_JOBS_TOPIC, "promote_vod", ordered=True),
+    PushSubscription(
+        "upload-highlights", VOD_ASSETS_TOPIC, "upload_highlights", ack_deadline_s=600
+    ),
 )
 
 # HTTP functions (Cloud Tasks targets), served at <functions_url>/<name>.
 HTTP_FUNCTIONS: tuple[str, ...] = ("submit_vod_job",)
 
-# Keeps every dead letter until someone looks at it; nothing consumes it automatically.
+DEAD_LETTER_AUDIT_SUBSCRIPTION: Final = "dead-letter-audit"
+MODERATE_CHAT_SUBSCRIPTION: Final = "moderate-chat"
+ENGAGEMENT_SUBSCRIPTION: Final = "engagement"
+
 PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
-    PullSubscription("dead-letter-audit", DEAD_LETTER_TOPIC),
+    # Keeps every dead letter until someone looks at it; nothing consumes it automatically.
+    PullSubscription(DEAD_LETTER_AUDIT_SUBSCRIPTION, DEAD_LETTER_TOPIC),
     # Pulled in batches by the moderation worker: one OpenAI request per batch.
-    PullSubscription("moderate-chat", "chat-messages"),
+    PullSubscription(MODERATE_CHAT_SUBSCRIPTION, CHAT_MESSAGES_TOPIC),
     # The engagement Beam job's streaming source (pipelines/engagement).
-    PullSubscription("engagement", "player-events"),
+    PullSubscription(ENGAGEMENT_SUBSCRIPTION, PLAYER_EVENTS_TOPIC),
 )
 
-TASK_QUEUES: tuple[str, ...] = ("render-clips", "vod-jobs")
+RENDER_QUEUE: Final = "render-clips"
+VOD_QUEUE: Final = "vod-jobs"
+TASK_QUEUES: tuple[str, ...] = (RENDER_QUEUE, VOD_QUEUE)
 
 BUCKETS: tuple[str, ...] = ("liveclips-recordings", "liveclips-media", "liveclips-uploads")
 

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.aws.bridge import original_bytes
+from liveclips import resources
 from liveclips.adapters import chat_limits, pubsub
 from liveclips.adapters.config import settings
 from liveclips.contracts.aws_events import describe_validation_error
@@ -29,7 +30,7 @@ from liveclips.contracts.events import ChatMessagePosted
 from liveclips.domain.chat_rules import RoomPolicy, review
 
 logger = Logger(service="chat_review")
-CHAT_TOPIC = "chat-messages"
+CHAT_TOPIC = resources.CHAT_MESSAGES_TOPIC
 
 
 @lru_cache(maxsize=1024)

@@ -11,6 +11,7 @@ import math
 from datetime import UTC, datetime
 
 from functions.gcp.pubsub_entry import pubsub_function, task_function
+from liveclips import resources
 from liveclips.adapters import feed_cache, pubsub, redis_store, signal_store, spanner
 from liveclips.contracts.events import (
     AudienceSample,
@@ -65,7 +66,7 @@ def lifecycle(event: StreamStateChanged | RecordingStateChanged | LimitBreached)
 def analyze_segment(segment: SegmentReady) -> None:
     analyzed = segments.analysis_of(segment)
     if analyzed is not None:
-        pubsub.publish("segment-analyses", analyzed, ordering_key=segment.channel_id)
+        pubsub.publish(resources.SEGMENT_ANALYSES_TOPIC, analyzed, ordering_key=segment.channel_id)
 
 
 @pubsub_function(SegmentAnalyzed)

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from liveclips import resources
 from liveclips.domain.clip_presets import PresetName
 
 
@@ -31,7 +32,7 @@ class Settings(BaseSettings):
     tasks_emulator_host: str | None = Field(
         default=None, validation_alias="CLOUD_TASKS_EMULATOR_HOST"
     )
-    render_queue: str = "render-clips"
+    render_queue: str = resources.RENDER_QUEUE
     clip_worker_url: str = "http://127.0.0.1:8082/tasks/render"
 
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
@@ -51,7 +52,7 @@ class Settings(BaseSettings):
     uploads_bucket: str = "liveclips-uploads"
     upload_url_ttl_s: int = 3600
     upload_max_bytes: int = 10 * 1024**3
-    vod_queue: str = "vod-jobs"
+    vod_queue: str = resources.VOD_QUEUE
     vod_submit_url: str = "http://127.0.0.1:8081/submit_vod_job"
     # A failed job is resubmitted after base, 4x base, ... until the attempts run out.
     vod_max_attempts: int = 3

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import ValidationError
 
+from liveclips import resources
 from liveclips.adapters import clip_stats, pubsub, redis_store
 from liveclips.api.auth import AnyCaller
 from liveclips.api.models import EventsAccepted, RejectedEvent, ViewersNow
@@ -21,7 +22,7 @@ from liveclips.domain.feed_ranking import engagement_metric
 from liveclips.services import audience
 
 router = APIRouter(prefix="/v1", tags=["player events"])
-PLAYER_EVENTS_TOPIC = "player-events"
+PLAYER_EVENTS_TOPIC = resources.PLAYER_EVENTS_TOPIC
 SCHEMA_VERSION = "1"
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException
 
+from liveclips import resources
 from liveclips.adapters import ivs, pubsub, rate_limits, signal_store, spanner_highlights
 from liveclips.api.auth import AnyCaller, CreatorCaller
 from liveclips.api.errors import api_error, documented
@@ -29,7 +30,7 @@ from liveclips.domain.lifecycle import StreamRecord
 from liveclips.services import highlights, host_prompts
 
 router = APIRouter(prefix="/v1", tags=["creator studio"])
-MARKERS_TOPIC = "stream-markers"
+MARKERS_TOPIC = resources.STREAM_MARKERS_TOPIC
 # IVS accepts 5 PutMetadata calls per second per channel; refusing the sixth here keeps a
 # burst of clicks from turning into IVS throttling errors.
 METADATA_PER_S = 5.0

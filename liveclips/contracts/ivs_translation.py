@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from liveclips import resources
 from liveclips.contracts.aws_events import (
     AwsEvent,
     IvsLimitBreach,
@@ -27,9 +28,9 @@ from liveclips.contracts.events import (
 )
 from liveclips.contracts.ivs_recording import parse_recording_prefix, split_recording_key
 
-LIFECYCLE_TOPIC: Final = "ivs-events"
-SEGMENTS_TOPIC: Final = "segments"
-UPLOADS_TOPIC: Final = "uploads"
+LIFECYCLE_TOPIC: Final = resources.IVS_EVENTS_TOPIC
+SEGMENTS_TOPIC: Final = resources.SEGMENTS_TOPIC
+UPLOADS_TOPIC: Final = resources.UPLOADS_TOPIC
 
 _STREAM_CHANGES: Final = {
     "Session Created": "session_created",

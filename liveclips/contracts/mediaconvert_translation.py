@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from liveclips import resources
 from liveclips.contracts.aws_events import (
     AwsEvent,
     MediaConvertJobDetail,
@@ -15,7 +16,7 @@ from liveclips.contracts.aws_events import (
 from liveclips.contracts.events import VodJobChanged, VodRenditionOutput
 from liveclips.contracts.ivs_translation import Forward, NotForThisBridge, PassOver
 
-VOD_JOBS_TOPIC: Final = "vod-jobs"
+VOD_JOBS_TOPIC: Final = resources.VOD_JOBS_TOPIC
 _FINAL: Final = ("COMPLETE", "ERROR", "CANCELED")
 
 

@@ -19,11 +19,12 @@ import uvicorn
 from fastapi import FastAPI, Response
 from google.cloud import pubsub_v1
 
+from liveclips import resources
 from liveclips.adapters.config import settings
 from liveclips.moderation_worker.batches import Pass, run_once
 
 log = logging.getLogger("liveclips.moderation_worker")
-SUBSCRIPTION = "moderate-chat"
+SUBSCRIPTION = resources.MODERATE_CHAT_SUBSCRIPTION
 _IDLE_S = 0.2
 _AFTER_ERROR_S = 2.0
 app = FastAPI(title="liveclips moderation worker")

@@ -19,6 +19,7 @@ from typing import Any
 
 from google.cloud import pubsub_v1
 
+from liveclips import resources
 from liveclips.adapters import pubsub, spanner_moderation
 from liveclips.adapters.spanner_moderation import StoredVerdict
 from liveclips.contracts.events import ChatMessagePosted, ChatModerated, InvalidMessage, decode
@@ -27,7 +28,7 @@ from liveclips.services.moderation import ChatLine, Status, Verdict, moderate_ba
 log = logging.getLogger("liveclips.moderation_worker")
 BATCH_SIZE = 32
 BATCH_WAIT_S = 0.5
-VERDICTS_TOPIC = "moderation-verdicts"
+VERDICTS_TOPIC = resources.MODERATION_VERDICTS_TOPIC
 _PULL_TIMEOUT_S = 5.0
 
 Moderate = Callable[..., list[Verdict]]

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from redis.client import Pipeline
 
+from liveclips import resources
 from liveclips.adapters import live_audience, pubsub, spanner
 from liveclips.adapters.config import settings
 from liveclips.adapters.live_audience import Tally
@@ -30,7 +31,7 @@ from liveclips.contracts.events import AudienceSample
 from liveclips.domain.audience import LiveEvent, activity_of, sample_event_id
 
 log = logging.getLogger("liveclips.audience")
-AUDIENCE_SAMPLES_TOPIC = "audience-samples"
+AUDIENCE_SAMPLES_TOPIC = resources.AUDIENCE_SAMPLES_TOPIC
 # A stream with no Streams row (not started yet, or a made-up id) is asked again after
 # this long; meanwhile its samples are dropped.
 _UNKNOWN_RETRY_S = 10.0

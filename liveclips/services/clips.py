@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from typing import Literal
 
+from liveclips import resources
 from liveclips.adapters import pubsub, s3, spanner_clips
 from liveclips.adapters.clip_sources import ClipSource, source_for
 from liveclips.adapters.config import settings
@@ -22,7 +23,7 @@ from liveclips.domain.hls import HLS_MEDIA_TYPE, MediaPlaylist, NotYetAvailable,
 from liveclips.domain.ids import stable_id
 from liveclips.domain.instant_clip import instant_manifest
 
-CLIPS_TOPIC = "clips"
+CLIPS_TOPIC = resources.CLIPS_TOPIC
 log = logging.getLogger("liveclips.clips")
 # Not yet recorded that far, a playlist that does not cover the clip, S3 failing: each is
 # retried by the render task, which publishes the instant clip if it is still missing.

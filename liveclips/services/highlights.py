@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from liveclips import resources
 from liveclips.adapters import pubsub, spanner_highlights, tasks
 from liveclips.adapters.config import settings
 from liveclips.adapters.spanner_highlights import Status
@@ -20,7 +21,7 @@ from liveclips.domain.ids import clip_id, highlight_id, stable_id
 from liveclips.domain.lifecycle import RecordingRecord
 from liveclips.services import clips
 
-HIGHLIGHTS_TOPIC = "highlights"
+HIGHLIGHTS_TOPIC = resources.HIGHLIGHTS_TOPIC
 MANUAL_SCORE = 100.0  # above any detector score: a person's pick ranks first
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 
 from botocore.exceptions import ClientError
 
+from liveclips import resources
 from liveclips.adapters import ivs_recordings, mediaconvert, pubsub, spanner_vod, tasks
 from liveclips.adapters.config import settings
 from liveclips.adapters.spanner_vod import FINAL_STATES, VodTitle
@@ -31,7 +32,7 @@ from liveclips.domain.vod_outputs import GiveUp, InvalidVodOutput, after_failure
 from liveclips.services import vod_check
 
 log = logging.getLogger("liveclips.vod")
-VOD_ASSETS_TOPIC = "vod-assets"
+VOD_ASSETS_TOPIC = resources.VOD_ASSETS_TOPIC
 
 
 def title_id_for_recording(recording_id: str) -> str:

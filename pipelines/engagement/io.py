@@ -18,10 +18,10 @@ from apache_beam.metrics.metric import Metrics
 from apache_beam.pvalue import PCollection
 
 from liveclips.adapters.pubsub import attribute_value
+from liveclips.resources import DEAD_LETTER_TOPIC
 from pipelines.engagement.events import NAMESPACE, BadRow
 from pipelines.engagement.tables import COLUMNS, Row, key_of, values_of
 
-DEAD_LETTER_TOPIC = "dead-letter"  # liveclips.resources.DEAD_LETTER_TOPIC
 DEAD_LETTER_SOURCE = "engagement-pipeline"
 
 
