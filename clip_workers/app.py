@@ -2,8 +2,10 @@
 
 Cloud Tasks retries every non-2xx answer, so the status code says what should happen
 next: 200 done (or already done), 503 retry later (the recording has not reached the
-clip's end yet), and a body that can never be rendered is dead-lettered and answered
-200 so that it is not retried forever.
+clip's end yet), 500 retry (anything else, until the last attempt), and a body that can
+never be rendered (a PermanentError, or a failure on the last attempt) is dead-lettered
+and answered 200 so that it is not retried forever (liveclips.delivery). Nothing here
+blocks the event loop: renders, Spanner reads and the dead-letter publish run in threads.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from starlette.concurrency import run_in_threadpool
 
 from clip_workers.pieces import PieceRequest
 from clip_workers.render import render
-from liveclips.adapters import pubsub, s3, spanner_clips
+from liveclips.adapters import s3, spanner_clips
 from liveclips.adapters.config import settings
 from liveclips.contracts.aws_events import describe_validation_error
 from liveclips.contracts.events import RenderClipTask
+from liveclips.delivery import DeadLettered, deliver_async, validate_json
 from liveclips.domain.hls import NotYetAvailable
+from liveclips.errors import PermanentError
 from liveclips.media.render import encode_piece
 
 log = logging.getLogger("liveclips.clip_worker")
@@ -37,28 +41,45 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+class GaveUp(PermanentError):
+    """A render that failed on its task's last attempt: nothing is left to retry."""
+
+    def __init__(self, reason: str, clip_id: str) -> None:
+        super().__init__(reason)
+        self.clip_id = clip_id
+
+
 @app.post("/tasks/render")
 async def render_task(request: Request) -> JSONResponse:
     body = await request.body()
-    try:
-        task = RenderClipTask.model_validate_json(body)
-    except ValidationError as error:
-        reason = f"render task: {describe_validation_error(error)}"
-        log.warning("rejected: %s", reason)
-        pubsub.dead_letter(body, reason=reason, source="clip_worker")
-        return JSONResponse({"status": "dead_lettered", "reason": reason})
+    outcome = await deliver_async(
+        body,
+        source="clip_worker",
+        validate=lambda: validate_json(RenderClipTask, body, "render task"),
+        handle=_render,
+    )
+    if isinstance(outcome, DeadLettered):
+        if isinstance(outcome.error, GaveUp):
+            log.error("clip %s: %s", outcome.error.clip_id, outcome.reason)
+            return JSONResponse(
+                {"status": "failed", "clip_id": outcome.error.clip_id, "reason": outcome.reason}
+            )
+        return JSONResponse({"status": "dead_lettered", "reason": outcome.reason})
+    return outcome
+
+
+async def _render(task: RenderClipTask) -> JSONResponse:
     try:
         # Sync work (ffmpeg, blocking clients) runs in the threadpool, not the event loop.
         outcome = await run_in_threadpool(render, task)
     except NotYetAvailable as pending:
         return JSONResponse({"status": "retry", "reason": str(pending)}, status_code=503)
+    except PermanentError:
+        raise
     except Exception as error:
         if not await run_in_threadpool(_last_attempt, task):
             raise  # a 500: Cloud Tasks tries again with backoff
-        reason = f"render failed on its last attempt: {error!r}"
-        log.error("clip %s: %s", task.clip_id, reason)
-        pubsub.dead_letter(body, reason=reason, source="clip_worker")
-        return JSONResponse({"status": "failed", "clip_id": task.clip_id, "reason": reason})
+        raise GaveUp(f"render failed on its last attempt: {error!r}", task.clip_id) from error
     return JSONResponse({"status": outcome.status, "clip_id": outcome.clip_id, "key": outcome.key})
 
 

@@ -2,8 +2,10 @@
 
 EventBridge delivers at least once, so the EventBridge event id is the idempotency key
 (powertools idempotency, persisted in DynamoDB): a redelivered event is answered from the
-stored result without publishing again. Invalid events are never retried: they go to the
-dead-letter topic with the reason, and the invocation succeeds.
+stored result without publishing again. Invalid events (a PermanentError: InvalidAwsEvent,
+NotForThisBridge, Unpublishable) are never retried: they go to the dead-letter topic with
+the reason, and the invocation succeeds (liveclips.delivery). Anything else raises, so
+Lambda's async retries and then its failure destination keep the event.
 """
 
 from __future__ import annotations
@@ -20,16 +22,19 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from liveclips.adapters import dynamodb, pubsub
 from liveclips.adapters.config import settings
 from liveclips.contracts.aws_events import (
     AwsEvent,
     InvalidAwsEvent,
+    describe_validation_error,
     load_json_object,
     parse_aws_event,
 )
-from liveclips.contracts.ivs_translation import Forward, NotForThisBridge, PassOver
+from liveclips.contracts.ivs_translation import Forward, PassOver
+from liveclips.delivery import DeadLettered, deliver
 
 Translate = Callable[[AwsEvent], Forward | PassOver]
 Handler = Callable[[Any, LambdaContext], dict[str, str]]
@@ -69,20 +74,35 @@ def bridge(logger: Logger, translate: Translate) -> Handler:
         )(forward)
         return guarded
 
+    def validate(event: Any) -> dict[str, Any]:
+        # The object, also when the event came as JSON text: the idempotency key is read
+        # from it (from a string it found none and published every delivery).
+        raw = load_json_object(event)
+        routed = parse_aws_event(raw)
+        try:
+            # Pure, so it is run here (and again under the idempotency guard): an event
+            # whose fields do not make one of our events fails validation, permanently.
+            translate(routed)
+        except ValidationError as error:
+            raise InvalidAwsEvent(
+                f"{routed.detail_type}: {describe_validation_error(error)}"
+            ) from error
+        return raw
+
     @logger.inject_lambda_context
     def lambda_handler(event: Any, context: LambdaContext) -> dict[str, str]:
-        try:
-            # The object, also when the event came as JSON text: the idempotency key is
-            # read from it (from a string it found none and published every delivery).
-            raw = load_json_object(event)
-            parse_aws_event(raw)
-            idempotency.register_lambda_context(context)
-            return forward_once()(raw=raw)
-        except (InvalidAwsEvent, NotForThisBridge, ValueError) as error:
-            reason = str(error)
-            logger.warning("rejected", extra={"reason": reason})
-            pubsub.dead_letter(original_bytes(event), reason=reason, source=service)
-            return {"status": "rejected", "reason": reason}
+        idempotency.register_lambda_context(context)
+        outcome = deliver(
+            original_bytes(event),
+            source=service,
+            validate=lambda: validate(event),
+            handle=lambda raw: forward_once()(raw=raw),
+        )
+        if isinstance(outcome, DeadLettered):
+            # Answered as a success: EventBridge and Lambda must not retry it.
+            logger.warning("rejected", extra={"reason": outcome.reason})
+            return {"status": "rejected", "reason": outcome.reason}
+        return outcome
 
     return lambda_handler
 

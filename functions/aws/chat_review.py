@@ -12,6 +12,7 @@ configured fallback answer, never an exception.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,9 +25,9 @@ from functions.aws.bridge import original_bytes
 from liveclips import resources
 from liveclips.adapters import chat_limits, pubsub
 from liveclips.adapters.config import settings
-from liveclips.contracts.aws_events import describe_validation_error
 from liveclips.contracts.chat import ReviewRequest, ReviewResponse, RoomRules
 from liveclips.contracts.events import ChatMessagePosted
+from liveclips.delivery import DeadLettered, deliver, validate_object
 from liveclips.domain.chat_rules import RoomPolicy, review
 
 logger = Logger(service="chat_review")
@@ -50,12 +51,21 @@ def _policy(rules_json: str) -> RoomPolicy:
 
 
 def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
-    try:
-        request = ReviewRequest.model_validate(event)
-    except ValidationError as error:
-        return _fallback(
-            event, f"not an IVS Chat review request: {describe_validation_error(error)}"
-        )
+    outcome = deliver(
+        original_bytes(event),
+        source="chat_review",
+        validate=lambda: validate_object(ReviewRequest, event, "not an IVS Chat review request"),
+        handle=_review,
+        dead_letter=_dead_letter_nowait,
+    )
+    if isinstance(outcome, DeadLettered):
+        result = settings().chat_review_fallback
+        logger.error("review request rejected", extra={"reason": outcome.reason, "answer": result})
+        return ReviewResponse(ReviewResult=result).model_dump(exclude_none=True)
+    return outcome
+
+
+def _review(request: ReviewRequest) -> dict[str, Any]:
     sent_at = datetime.now(UTC)
     try:
         counted = chat_limits.count(
@@ -100,11 +110,11 @@ def _publish(request: ReviewRequest, text: str, channel_id: str | None, at: date
     pubsub.publish_nowait(CHAT_TOPIC, message, ordering_key=message.channel_id)
 
 
-def _fallback(event: Any, reason: str) -> dict[str, Any]:
-    result = settings().chat_review_fallback
-    logger.error("review request rejected", extra={"reason": reason, "answer": result})
+def _dead_letter_nowait(
+    original: bytes, *, reason: str, source: str, attributes: Mapping[str, str] | None = None
+) -> None:
+    """The dead-letter copy without waiting for Pub/Sub: IVS Chat waits 200 ms at most."""
     try:
-        pubsub.dead_letter_nowait(original_bytes(event), reason=reason, source="chat_review")
+        pubsub.dead_letter_nowait(original, reason=reason, source=source, attributes=attributes)
     except Exception as error:  # noqa: BLE001  # the answer matters more than the copy
         logger.error("dead-letter copy failed", extra={"error": repr(error)})
-    return ReviewResponse(ReviewResult=result).model_dump(exclude_none=True)

@@ -3,29 +3,26 @@ dead-letter, or handle.
 
 Functions use the background-event signature `(event, context)`: functions-framework
 hands it both a raw Pub/Sub push body (emulator) and a 2nd-gen CloudEvent (Eventarc).
-A message that can never be processed is dead-lettered with its reason and acknowledged;
-anything else that goes wrong raises, so Pub/Sub redelivers with backoff and, after the
-subscription's max attempts, moves it to the dead-letter topic itself.
+A message that can never be processed (a PermanentError) is dead-lettered with its reason
+and acknowledged; anything else that goes wrong raises, so Pub/Sub redelivers with backoff
+and, after the subscription's max attempts, moves it to the dead-letter topic itself. Both
+go through liveclips.delivery, the path every entry point shares.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import logging
 from collections.abc import Callable
 from typing import Any
 
 import flask
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from liveclips.adapters import pubsub
-from liveclips.contracts.aws_events import describe_validation_error
 from liveclips.contracts.events import DomainEvent, InvalidMessage, decode
+from liveclips.delivery import DeadLettered, deliver, validate_json
 
 BackgroundFunction = Callable[[dict[str, Any], Any], None]
-
-log = logging.getLogger("liveclips.functions")
 
 
 def pubsub_function(
@@ -41,13 +38,20 @@ def pubsub_function(
                 data = base64.b64decode(raw, validate=True)
             except (binascii.Error, ValueError, TypeError):
                 data = str(raw).encode()
-                _reject(data, attributes, source, "message data is not valid base64")
+
+                def undecodable() -> Any:
+                    raise InvalidMessage("message data is not valid base64")
+
+                deliver(data, source=source, validate=undecodable, handle=handle)
                 return
-            try:
-                # The handler may find it unprocessable too (e.g. it names an unknown id).
-                handle(decode(accepts, data, attributes))
-            except InvalidMessage as error:
-                _reject(data, attributes, source, str(error))
+            # The handler may find it unprocessable too (e.g. it names an unknown id).
+            deliver(
+                data,
+                source=source,
+                attributes=attributes,
+                validate=lambda: decode(accepts, data, attributes),
+                handle=handle,
+            )
 
         entry.__name__ = source
         return entry
@@ -71,24 +75,17 @@ def task_function(
 
         def entry(request: flask.Request) -> tuple[dict[str, str], int]:
             data = request.get_data()
-            try:
-                task = accepts.model_validate_json(data)
-                outcome = handle(task)
-            except ValidationError as error:
-                reason = f"{source}: {describe_validation_error(error)}"
-                _reject(data, {}, source, reason)
-                return {"status": "dead_lettered", "reason": reason}, 200
-            except InvalidMessage as error:
-                _reject(data, {}, source, str(error))
-                return {"status": "dead_lettered", "reason": str(error)}, 200
+            outcome = deliver(
+                data,
+                source=source,
+                validate=lambda: validate_json(accepts, data, source),
+                handle=handle,
+            )
+            if isinstance(outcome, DeadLettered):
+                return {"status": "dead_lettered", "reason": outcome.reason}, 200
             return {"status": outcome}, 200
 
         entry.__name__ = source
         return entry
 
     return wrap
-
-
-def _reject(data: bytes, attributes: dict[str, str], source: str, reason: str) -> None:
-    log.warning("%s rejected a message: %s", source, reason)
-    pubsub.dead_letter(data, reason=reason, source=source, attributes=attributes)

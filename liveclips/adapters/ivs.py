@@ -16,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from liveclips.adapters.config import settings
+from liveclips.errors import PermanentError, TransientError
 
 if TYPE_CHECKING:
     from mypy_boto3_ivs import IVSClient
@@ -23,19 +24,19 @@ if TYPE_CHECKING:
 IVS_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
 
 
-class Throttled(Exception):
+class Throttled(TransientError):
     """IVS refused for rate (PutMetadata: 5 TPS per channel)."""
 
 
-class NotBroadcasting(Exception):
+class NotBroadcasting(PermanentError):
     """The channel has no live stream."""
 
 
-class NotFound(Exception):
+class NotFound(PermanentError):
     """No such channel or stream key in IVS."""
 
 
-class QuotaExceeded(Exception):
+class QuotaExceeded(PermanentError):
     """E.g. a second stream key on a channel (IVS allows one)."""
 
 

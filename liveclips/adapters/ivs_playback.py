@@ -16,9 +16,10 @@ from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from liveclips.adapters.config import settings
+from liveclips.errors import LiveclipsError
 
 
-class NoPlaybackKey(RuntimeError):
+class NoPlaybackKey(LiveclipsError, RuntimeError):
     pass
 
 

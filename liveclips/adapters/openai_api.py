@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from liveclips.adapters.config import settings
 from liveclips.domain.moderation_policy import CATEGORIES
+from liveclips.errors import LiveclipsError, PermanentError, TransientError
 
 T = TypeVar("T")
 MAX_PROMPTS = 5
@@ -31,17 +32,17 @@ MAX_CHAT_LINES = 60
 MAX_LINE_CHARS = 200
 
 
-class OpenAIFailure(Exception):
+class OpenAIFailure(LiveclipsError):
     """No usable answer; the message says what went wrong."""
 
 
-class Unavailable(OpenAIFailure):
+class Unavailable(OpenAIFailure, TransientError):
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
         self.retryable = retryable
 
 
-class InvalidResponse(OpenAIFailure):
+class InvalidResponse(OpenAIFailure, PermanentError):
     """An answer that does not keep the documented contract."""
 
 

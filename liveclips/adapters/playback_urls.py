@@ -21,9 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from liveclips.adapters import s3
 from liveclips.adapters.config import settings
+from liveclips.errors import LiveclipsError
 
 
-class SignerMisconfigured(RuntimeError):
+class SignerMisconfigured(LiveclipsError, RuntimeError):
     """A CloudFront domain without a usable key pair: fail at the first signing, loudly."""
 
 

@@ -12,6 +12,7 @@ from google.cloud.pubsub_v1.types import PublisherOptions
 
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import DomainEvent
+from liveclips.errors import PermanentError
 from liveclips.resources import DEAD_LETTER_TOPIC
 
 log = logging.getLogger("liveclips.pubsub")
@@ -24,7 +25,7 @@ _MAX_ATTRIBUTE_NAME_BYTES = 256
 _MAX_ATTRIBUTE_VALUE_BYTES = 1024
 
 
-class Unpublishable(ValueError):
+class Unpublishable(PermanentError, ValueError):
     """A message Pub/Sub refuses however often it is sent: an ordering key or attribute
     over its limits, or text that is not UTF-8 (a lone surrogate). Permanent, so a caller
     that dead-letters what it can never process (the bridges) dead-letters it."""
@@ -72,8 +73,14 @@ def publish_nowait(topic: str, event: DomainEvent, *, ordering_key: str = "") ->
     _send_nowait(topic, data, attributes, ordering_key)
 
 
-def dead_letter_nowait(original: bytes, *, reason: str, source: str) -> None:
-    _send_nowait(DEAD_LETTER_TOPIC, original, _tagged(reason, source, None), "")
+def dead_letter_nowait(
+    original: bytes,
+    *,
+    reason: str,
+    source: str,
+    attributes: Mapping[str, str] | None = None,
+) -> None:
+    _send_nowait(DEAD_LETTER_TOPIC, original, _tagged(reason, source, attributes), "")
 
 
 def _tagged(reason: str, source: str, attributes: Mapping[str, str] | None) -> dict[str, str]:

@@ -13,6 +13,7 @@ from google.cloud.spanner_v1.transaction import Transaction
 from liveclips.adapters.spanner import COMMIT_TS, database, ensure_recording, read_recording
 from liveclips.contracts.events import HighlightDetected
 from liveclips.domain.lifecycle import RecordingRecord
+from liveclips.errors import TransientError
 
 Status = Literal["APPROVED", "PENDING_APPROVAL", "REJECTED"]
 
@@ -70,7 +71,7 @@ def find(highlight_id: str) -> Candidate | None:
         return _find(snapshot, highlight_id)
 
 
-class DecisionConflict(RuntimeError):
+class DecisionConflict(TransientError, RuntimeError):
     pass
 
 

@@ -10,6 +10,7 @@ from google.cloud.spanner_v1.transaction import Transaction
 
 from liveclips.adapters.spanner import COMMIT_TS, database
 from liveclips.domain.programs import Program, earliest_overlapping_start
+from liveclips.errors import PermanentError
 
 _TYPES = {"c": spanner.param_types.STRING, "id": spanner.param_types.STRING,
           "start": spanner.param_types.TIMESTAMP, "end": spanner.param_types.TIMESTAMP,
@@ -19,7 +20,7 @@ _FIELDS = "ChannelId, ProgramId, Title, Tags, StartsAt, EndsAt"
 _BY_START = "Programs@{FORCE_INDEX=ProgramsByStart}"
 
 
-class ProgramOverlaps(Exception):
+class ProgramOverlaps(PermanentError):
     def __init__(self, other: Program) -> None:
         super().__init__(
             f"overlaps {other.title!r} ({other.starts_at.isoformat()} to "

@@ -27,8 +27,10 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from liveclips.errors import PermanentError
 
-class InvalidAwsEvent(ValueError):
+
+class InvalidAwsEvent(PermanentError, ValueError):
     """Input that is not a supported, well-formed AWS event; the message says exactly why."""
 
 

@@ -16,9 +16,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from liveclips.contracts.aws_events import describe_validation_error
 from liveclips.domain.clip_presets import FEED_PRESET, PresetName
 from liveclips.domain.ids import clip_id
+from liveclips.errors import PermanentError
 
 
-class InvalidMessage(ValueError):
+class InvalidMessage(PermanentError, ValueError):
     """A message that can never be processed: it goes to the dead-letter topic."""
 
 

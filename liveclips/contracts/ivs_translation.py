@@ -27,6 +27,7 @@ from liveclips.contracts.events import (
     UploadReceived,
 )
 from liveclips.contracts.ivs_recording import parse_recording_prefix, split_recording_key
+from liveclips.errors import PermanentError
 
 LIFECYCLE_TOPIC: Final = resources.IVS_EVENTS_TOPIC
 SEGMENTS_TOPIC: Final = resources.SEGMENTS_TOPIC
@@ -62,7 +63,7 @@ class PassOver:
     reason: str
 
 
-class NotForThisBridge(ValueError):
+class NotForThisBridge(PermanentError, ValueError):
     """A valid AWS event that an EventBridge rule should never have sent here."""
 
 

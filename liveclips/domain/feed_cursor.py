@@ -15,13 +15,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from liveclips.errors import PermanentError
+
 MAX_OFFSET = 100_000
 _B64URL = re.compile(r"^[A-Za-z0-9_-]{4,96}$")
 _FEED = re.compile(r"^f1\.([0-9a-f]{32})\.(0|[1-9][0-9]{0,5})$")
 _SEARCH = re.compile(r"^s1\.([1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,5})\.([0-9a-f]{16})$")
 
 
-class InvalidCursor(ValueError):
+class InvalidCursor(PermanentError, ValueError):
     """Not a cursor this API issued."""
 
 

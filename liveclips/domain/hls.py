@@ -10,6 +10,8 @@ from datetime import datetime
 
 import m3u8
 
+from liveclips.errors import LiveclipsError, TransientError
+
 HLS_MEDIA_TYPE = "application/vnd.apple.mpegurl"
 
 
@@ -39,7 +41,7 @@ class MediaPlaylist:
         return next((s for s in self.segments if s.uri == uri), None)
 
 
-class PlaylistError(ValueError):
+class PlaylistError(LiveclipsError, ValueError):
     pass
 
 
@@ -104,7 +106,7 @@ class ClipPlan:
     duration_s: float
 
 
-class NotYetAvailable(RuntimeError):
+class NotYetAvailable(TransientError, RuntimeError):
     """The clip reaches past what the recording has written so far: retry later."""
 
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from liveclips.errors import LiveclipsError
+
 TARGET_I = -14.0  # LUFS: what the feed's players and the big platforms normalise to
 TARGET_TP = -1.0  # dBTP: headroom for lossy encoding, which adds inter-sample peaks
 TARGET_LRA = 11.0  # LU
@@ -36,7 +38,7 @@ _EBUR128_I = re.compile(r"Integrated loudness:\s*I:\s*(\S+) LUFS")
 _EBUR128_PEAK = re.compile(r"True peak:\s*Peak:\s*(\S+) dBFS")
 
 
-class LoudnessReportError(ValueError):
+class LoudnessReportError(LiveclipsError, ValueError):
     """ffmpeg's output holds no loudness report to read."""
 
 

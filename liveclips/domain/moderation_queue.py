@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from liveclips.errors import PermanentError
+
 ReviewState = Literal["NONE", "OPEN", "UPHELD", "OVERTURNED", "APPEALED"]
 Outcome = Literal["uphold", "overturn"]
 QUEUED: tuple[ReviewState, ...] = ("OPEN", "APPEALED")
 
 
-class NotAllowed(ValueError):
+class NotAllowed(PermanentError, ValueError):
     """The step does not apply to the verdict as it stands; the message says why.
     `by_whom` is True when it would apply, but not for this caller."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from liveclips.domain.hls import PlaylistError, loads, parse_media_playlist
 from liveclips.domain.vod_job import FRAME_CAPTURE_EVERY_S, SEGMENT_S
+from liveclips.errors import PermanentError
 
 POSTER_AT_FRACTION = 0.1  # an opening frame is often a title card or black
 
@@ -32,7 +33,7 @@ class RenditionCheck:
     has_audio: bool
 
 
-class InvalidVodOutput(ValueError):
+class InvalidVodOutput(PermanentError, ValueError):
     """The job said COMPLETE but its outputs are not a playable title; the message says
     which rule failed."""
 

@@ -22,7 +22,8 @@ from google.cloud import pubsub_v1
 from liveclips import resources
 from liveclips.adapters import pubsub, spanner_moderation
 from liveclips.adapters.spanner_moderation import StoredVerdict
-from liveclips.contracts.events import ChatMessagePosted, ChatModerated, InvalidMessage, decode
+from liveclips.contracts.events import ChatMessagePosted, ChatModerated, decode
+from liveclips.delivery import DeadLettered, deliver
 from liveclips.services.moderation import ChatLine, Status, Verdict, moderate_batch
 
 log = logging.getLogger("liveclips.moderation_worker")
@@ -68,11 +69,15 @@ def run_once(
     done: list[str] = []
     skipped = 0
     for item in received:
-        try:
-            posted = decode((ChatMessagePosted,), item.message.data, dict(item.message.attributes))
-        except InvalidMessage as error:
-            pubsub.dead_letter(item.message.data, reason=str(error), source="moderation_worker",
-                               attributes=dict(item.message.attributes))  # fmt: skip
+        data, attributes = item.message.data, dict(item.message.attributes)
+        posted = deliver(
+            data,
+            source="moderation_worker",
+            attributes=attributes,
+            validate=lambda: decode((ChatMessagePosted,), data, attributes),  # noqa: B023
+            handle=lambda message: message,
+        )
+        if isinstance(posted, DeadLettered):
             done.append(item.ack_id)
             skipped += 1
             continue

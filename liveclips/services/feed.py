@@ -19,11 +19,12 @@ from liveclips.adapters.config import settings
 from liveclips.domain.clip_presets import FEED_PRESET
 from liveclips.domain.feed_cursor import FeedCursor, encode_feed
 from liveclips.domain.feed_ranking import Engagement, FeedCandidate, rank
+from liveclips.errors import PermanentError
 
 _WAIT_FOR_FIRST_BUILD_S = 3.0  # a cold cache with a rebuild under way elsewhere
 
 
-class SnapshotGone(LookupError):
+class SnapshotGone(PermanentError, LookupError):
     """The cursor's snapshot expired: the app starts again from the top."""
 
 

@@ -16,11 +16,12 @@ from liveclips.adapters import ivs_recordings, s3
 from liveclips.contracts.events import InvalidMessage, SegmentAnalyzed, SegmentReady
 from liveclips.domain.hls import MediaPlaylist, PlaylistSegment
 from liveclips.domain.ids import stable_id
+from liveclips.errors import TransientError
 from liveclips.media.analysis import analyze_media
 from liveclips.media.ffmpeg import LOUDNESS_STEP_S
 
 
-class SegmentNotInPlaylistYet(RuntimeError):
+class SegmentNotInPlaylistYet(TransientError, RuntimeError):
     """The S3 event outran the playlist update; redelivery will find it."""
 
 

@@ -23,17 +23,18 @@ from liveclips.domain.highlight_engine.features import (
     viewer_features,
 )
 from liveclips.domain.highlight_engine.types import Detection, SecondFeatures
+from liveclips.errors import LiveclipsError, TransientError
 
 # How far back raw chat/audience events must reach before the first new second.
 SIGNAL_HISTORY_S = 30
 MAX_KNOWN_USERS = 20_000  # bounds the state kept in Redis for a huge chat
 
 
-class OutOfOrderSegment(ValueError):
+class OutOfOrderSegment(LiveclipsError, ValueError):
     """A segment ahead of the next expected one: an earlier one is still in flight."""
 
 
-class SegmentsStillInFlight(RuntimeError):
+class SegmentsStillInFlight(TransientError, RuntimeError):
     """The recording ended but its last segments are still being analysed: retry later."""
 
 
