@@ -50,7 +50,7 @@ from rich.table import Table
 from liveclips.domain.clip_presets import preset
 from liveclips.media import artwork, loudness, packaging
 from liveclips.media import render as render_module
-from liveclips.media.ffmpeg import probe
+from liveclips.media.ffmpeg import probe, timeouts
 from liveclips.media.render import RenderedClip, RenderOptions, TrackingCopy, render_clip
 from liveclips_dev.studio.layout import DEFAULT_RENDITIONS
 from liveclips_dev.studio.run import prepare_show
@@ -73,7 +73,9 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=False)
+    version = subprocess.run(
+        ["ffmpeg", "-version"], capture_output=True, text=True, check=False, timeout=30
+    )
     return {
         "nproc": len(os.sched_getaffinity(0)),
         "cpu_model": model,
@@ -126,7 +128,9 @@ def naive_landscape_args(source: Path, start_s: float, end_s: float, out: Path) 
 def run_command(args: list[str]) -> float:
     """Run a command; its wall-clock seconds. Raises with stderr if it fails."""
     began = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        args, capture_output=True, text=True, check=False, timeout=timeouts().ffmpeg_timeout_s
+    )
     elapsed = time.perf_counter() - began
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(args)} failed:\n{done.stderr[-2000:]}")
