@@ -31,8 +31,11 @@ from liveclips.delivery import DeadLettered, deliver_async, validate_json
 from liveclips.domain.hls import NotYetAvailable
 from liveclips.errors import PermanentError
 from liveclips.media.render import encode_piece
+from liveclips.settings import ClipWorkerSettings, require
 
 log = logging.getLogger("liveclips.clip_worker")
+# Fails the start, naming what is missing, when a variable the worker needs is not set.
+require(ClipWorkerSettings)
 app = FastAPI(title="liveclips clip worker")
 
 

@@ -12,10 +12,15 @@ when startup failed half-way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+# Tests run against the local cloud: local mode, set before any deployable module is
+# imported (each checks its settings when it starts: liveclips.settings.require).
+os.environ.setdefault("LIVECLIPS_LOCAL", "1")
 
 from liveclips.adapters.config import settings
 from liveclips_dev.localcloud.cloud import LocalCloud

@@ -35,6 +35,7 @@ from liveclips.contracts.aws_events import (
 )
 from liveclips.contracts.ivs_translation import Forward, PassOver
 from liveclips.delivery import DeadLettered, deliver
+from liveclips.settings import BridgeSettings, require
 
 Translate = Callable[[AwsEvent], Forward | PassOver]
 Handler = Callable[[Any, LambdaContext], dict[str, str]]
@@ -52,6 +53,8 @@ def _persistence() -> DynamoDBPersistenceLayer:
 def bridge(logger: Logger, translate: Translate) -> Handler:
     """A Lambda handler that forwards what `translate` routes and dead-letters the rest
     (tagged with the logger's service name as their source)."""
+    # Built when the Lambda's module is imported: its cold start fails, naming what is missing.
+    require(BridgeSettings)
     service = logger.service
     idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=24 * 3600)
 

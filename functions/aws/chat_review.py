@@ -29,8 +29,11 @@ from liveclips.contracts.chat import ReviewRequest, ReviewResponse, RoomRules
 from liveclips.contracts.events import ChatMessagePosted
 from liveclips.delivery import DeadLettered, deliver, validate_object
 from liveclips.domain.chat_rules import RoomPolicy, review
+from liveclips.settings import ChatReviewSettings, require
 
 logger = Logger(service="chat_review")
+# Checked at the cold start: a missing variable fails it, named, not every review.
+require(ChatReviewSettings)
 CHAT_TOPIC = resources.CHAT_MESSAGES_TOPIC
 
 

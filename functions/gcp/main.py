@@ -31,9 +31,12 @@ from liveclips.contracts.events import (
 from liveclips.domain.clip_presets import FEED_PRESET
 from liveclips.domain.highlight_engine.live import LiveSession, SegmentSignals
 from liveclips.services import highlights, segments, uploads, vod
+from liveclips.settings import FunctionsSettings, require
 
 logging.basicConfig(level=logging.INFO)
 log = logging.getLogger("liveclips.functions")
+# Checked at the cold start: a missing variable fails it, named, not every message.
+require(FunctionsSettings)
 
 
 @pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)

@@ -29,6 +29,10 @@ from liveclips.api.studio_reports import router as studio_reports_router
 from liveclips.api.viewing import router as viewing_router
 from liveclips.api.vod import router as vod_router
 from liveclips.api.vod_titles import router as vod_titles_router
+from liveclips.settings import ApiSettings, require
+
+# Fails the start, naming what is missing, when a variable the API needs is not set.
+require(ApiSettings)
 
 app = FastAPI(
     title="liveclips API",

@@ -22,8 +22,11 @@ from google.cloud import pubsub_v1
 from liveclips import resources
 from liveclips.adapters.config import settings
 from liveclips.moderation_worker.batches import Pass, run_once
+from liveclips.settings import ModerationWorkerSettings, require
 
 log = logging.getLogger("liveclips.moderation_worker")
+# Fails the start, naming what is missing, when a variable the worker needs is not set.
+require(ModerationWorkerSettings)
 SUBSCRIPTION = resources.MODERATE_CHAT_SUBSCRIPTION
 _IDLE_S = 0.2
 _AFTER_ERROR_S = 2.0

@@ -145,6 +145,8 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
     """The variables every adapter reads (see liveclips/adapters/config.py), for the given ports."""
     host = LOCALHOST
     return {
+        # Local mode (liveclips/settings.py): what a deployment must set may default here.
+        "LIVECLIPS_LOCAL": "1",
         "PUBSUB_EMULATOR_HOST": f"{host}:{ports['pubsub']}",
         "SPANNER_EMULATOR_HOST": f"{host}:{ports['spanner']}",
         # The emulator rejects read-write transactions on multiplexed sessions.

@@ -45,7 +45,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "contracts": frozenset({"domain", "resources", "errors"}),
     "resources": frozenset(),
     "errors": frozenset(),
-    "settings": frozenset({"errors", "domain"}),
+    "settings": frozenset({"errors", "domain", "resources"}),
     "media": frozenset({"domain", "errors", "settings"}),
     "adapters": frozenset({"domain", "contracts", "media", "resources", "errors", "settings"}),
     "delivery": frozenset({"contracts", "adapters", "errors"}),
