@@ -24,12 +24,12 @@ from rich.console import Console
 from rich.table import Table
 
 from liveclips.adapters import spanner
+from liveclips.domain.lifecycle import StreamRecord
+from liveclips.services import vod
 from liveclips_dev.cli.broadcast import broadcast
 from liveclips_dev.cli.browser_show import browser_broadcast
 from liveclips_dev.cli.channels import bearer, creator_channel
-from liveclips.domain.lifecycle import StreamRecord
 from liveclips_dev.localcloud.cloud import LocalCloud
-from liveclips.services import vod
 from liveclips_dev.studio.run import StudioRun
 
 console = Console()

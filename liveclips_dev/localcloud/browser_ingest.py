@@ -6,7 +6,8 @@
 - `/api/...` and `POST /auth/token` passed on to the API and the local dev issuer, so the
   page has one origin (the API needs no CORS locally);
 - `WS /ingest?key=<stream key>` the browser's MediaRecorder WebM chunks, piped into the
-  same IVS auto-record layout and events as the file studio (liveclips_dev/localcloud/live_ingest.py);
+  same IVS auto-record layout and events as the file studio
+  (liveclips_dev/localcloud/live_ingest.py);
   a wrong or revoked key is refused with close code 4403 before anything is recorded,
   and a second encoder on a channel that is live (browser or RTMP) with 4409;
 - `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, into the same
@@ -49,6 +50,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from liveclips import resources
 from liveclips.adapters import ivs, s3, spanner_channels
 from liveclips.adapters.config import settings
 from liveclips_dev.localcloud import console_data, ivschat_ws
@@ -67,7 +69,12 @@ KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off t
 INGEST_FAILED = 4500
 # The show's highlights and clips; its chat (as the inline review let it through) and the
 # AI moderation's verdict on each message, with what was done (delete, disconnect).
-EVENT_TOPICS = ("highlights", "clips", "chat-messages", "moderation-verdicts")
+EVENT_TOPICS = (
+    resources.HIGHLIGHTS_TOPIC,
+    resources.CLIPS_TOPIC,
+    resources.CHAT_MESSAGES_TOPIC,
+    resources.MODERATION_VERDICTS_TOPIC,
+)
 KEEPALIVE_S = 15.0
 
 
@@ -352,7 +359,8 @@ async def _broadcast(socket: WebSocket, channel_arn: str, key: str) -> None:
                     "ended": True,
                     "stream_id": result.stream_id,
                     "recording_prefix": result.recording_prefix,
-                    # The show's on-demand title, made after Recording End (liveclips/services/vod.py).
+                    # The show's on-demand title, made after Recording End
+                    # (liveclips/services/vod.py).
                     "vod_title_id": vod_title_id(result.recording_prefix),
                 }
             )

@@ -174,7 +174,8 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         # Seconds, not the cloud's minutes: a local retry is seen while one watches.
         "LIVECLIPS_VOD_RETRY_BASE_S": "1",
         "GOOGLE_CLOUD_PROJECT": PROJECT,
-        # The web studio (liveclips_dev/localcloud/browser_ingest.py); absent from older state files.
+        # The web studio (liveclips_dev/localcloud/browser_ingest.py); absent from older state
+        # files.
         **({"LIVECLIPS_STUDIO_URL": f"http://{host}:{ports['studio-web']}"}
            if "studio-web" in ports else {}),
         **({"LIVECLIPS_RTMP_URL": f"rtmp://{host}:{ports['rtmp-ingest']}/app/"}

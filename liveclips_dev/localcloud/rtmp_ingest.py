@@ -7,7 +7,8 @@ from the encoder's ``publish`` command on its way through (an AMF0 string right 
 command name, transaction id and null) and checked against the channels' current keys;
 a wrong or revoked key (or a channel already live) closes the connection before any
 media is recorded. From there
-it is the browser ingest's path (liveclips_dev/localcloud/live_ingest.py): the same layout and events.
+it is the browser ingest's path (liveclips_dev/localcloud/live_ingest.py): the same layout and
+events.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The live ingest (liveclips_dev/localcloud/live_ingest.py) on a WebM stream like MediaRecorder's, fed
+"""The live ingest (liveclips_dev/localcloud/live_ingest.py) on a WebM stream like MediaRecorder's,
+fed
 in chunks: the same IVS layout and events as the file studio, published as ffmpeg closes
 each segment; nothing for an input whose key was never accepted."""
 
@@ -10,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from liveclips_dev.localcloud.live_ingest import LiveIngest, input_args
 from liveclips.media.ffmpeg import run_ffmpeg
+from liveclips_dev.localcloud.live_ingest import LiveIngest, input_args
 
 pytestmark = pytest.mark.integration
 ARN = "arn:aws:ivs:us-east-1:123456789012:channel/LiveIngest01"
