@@ -22,6 +22,7 @@ DEV_FOLDERS = ("liveclips_dev/", "tests/", "bench/", "datasets/", "dashboards/",
 DEV_DISTRIBUTIONS = frozenset({
     "pytest", "pytest-timeout", "hypothesis", "mypy", "ruff", "schemathesis", "moto",
     "matplotlib", "typer", "rich", "grafana-foundation-sdk", "python-hcl2", "boto3-stubs",
+    "playwright",
 })  # fmt: skip
 
 

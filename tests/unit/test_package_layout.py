@@ -35,6 +35,7 @@ DEV_IMPORTS = frozenset(
         "grafana_foundation_sdk",
         "hcl2",
         "gcloud_tasks_emulator",
+        "playwright",
     }
 )
 # Imported only under TYPE_CHECKING (annotations, never at run time).
