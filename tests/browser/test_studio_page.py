@@ -360,8 +360,8 @@ def test_chat_shows_each_message_with_its_review_and_ai_verdict(
 def test_the_content_team_approves_a_marquee_highlight_on_the_page_and_its_clip_arrives(
     cloud: dict[str, str], playwright_api, tmp_path: Path
 ) -> None:
-    from liveclips_dev.cli.broadcast import bridge_sink  # noqa: PLC0415
     from liveclips.services import highlights  # noqa: PLC0415
+    from liveclips_dev.cli.broadcast import bridge_sink  # noqa: PLC0415
     from liveclips_dev.studio.run import run_studio  # noqa: PLC0415
     from tests.integration.conftest import highlight_of  # noqa: PLC0415
 

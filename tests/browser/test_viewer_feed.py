@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from functions.gcp.main import index_feed
 from liveclips.adapters import s3, spanner_clips
 from liveclips.adapters.config import settings
 from liveclips.adapters.spanner_clips import ClipRef
-from liveclips_dev.cli.browser_show import launch
 from liveclips.domain.clip_presets import FEED_PRESET
-from functions.gcp.main import index_feed
 from liveclips.services.clips import clip_published
+from liveclips_dev.cli.browser_show import launch
 from tests.browser.conftest import shot
 from tests.integration.feed_seed import fresh_feed, seed_clip
 from tests.support import deliver

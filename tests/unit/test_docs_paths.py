@@ -11,7 +11,7 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), ROOT / "terr
 PACKAGES = r"(?:liveclips|liveclips_dev|functions|clip_workers|pipelines|bench|deploy)"
 PATH = re.compile(rf"(?<![\w/.-]){PACKAGES}/[\w/]+\.py\b")
 MODULE = re.compile(rf"python -m ({PACKAGES}(?:\.\w+)+)")
-# The old top-level packages (ADR 0014): none of them may come back in the docs.
+# The old top-level packages (ADR 0013): none of them may come back in the docs.
 OLD = re.compile(
     r"(?<![\w/.-])(?:adapters|api|cli|domain|evaluation|localcloud|media|moderation_worker"
     r"|services|studio)/\w+\.py\b|python -m (?:schemas|localcloud|api|cli|evaluation)\."
@@ -31,11 +31,11 @@ def test_every_path_and_module_the_docs_name_exists() -> None:
 
 
 def test_no_doc_names_the_old_layout() -> None:
-    # ADR 0014 describes the old layout on purpose.
+    # ADR 0013 describes the old layout on purpose.
     stale = [
         f"{doc.name}: {m}"
         for doc in DOCS
-        if doc.name != "0014-package-layout.md"
+        if doc.name != "0013-package-layout.md"
         for m in OLD.findall(doc.read_text())
     ]
     assert stale == []
