@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from google.cloud.pubsub_v1 import PublisherClient
 from google.cloud.pubsub_v1.types import PublisherOptions
+from pydantic_core import PydanticSerializationError
 
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import DomainEvent
@@ -37,13 +38,22 @@ def _publisher() -> PublisherClient:
     return PublisherClient(publisher_options=PublisherOptions(enable_message_ordering=True))
 
 
+def _body(event: DomainEvent) -> bytes:
+    try:
+        return event.model_dump_json().encode()
+    except PydanticSerializationError as error:
+        # Text JSON cannot carry (a lone surrogate from the input): permanent, like the
+        # limits _send checks, so the bridges dead-letter it instead of raising forever.
+        raise Unpublishable(f"{event.TYPE} cannot be serialised: {error}") from error
+
+
 def topic_path(topic: str) -> str:
     return f"projects/{settings().gcp_project}/topics/{topic}"
 
 
 def publish(topic: str, event: DomainEvent, *, ordering_key: str = "") -> str:
     """Publish and wait for the server's ack, so a caller that returns has really sent it."""
-    return _send(topic, event.model_dump_json().encode(), event.envelope_attributes(), ordering_key)
+    return _send(topic, _body(event), event.envelope_attributes(), ordering_key)
 
 
 def dead_letter(
@@ -69,7 +79,7 @@ def publish_many(topic: str, messages: Sequence[tuple[bytes, Mapping[str, str]]]
 def publish_nowait(topic: str, event: DomainEvent, *, ordering_key: str = "") -> None:
     """Hand the event to the publisher's background thread and return at once (for
     answers that cannot wait a round trip); a failure is logged when it happens."""
-    data, attributes = event.model_dump_json().encode(), event.envelope_attributes()
+    data, attributes = _body(event), event.envelope_attributes()
     _send_nowait(topic, data, attributes, ordering_key)
 
 

@@ -9,6 +9,7 @@ from typing import Final
 from liveclips import resources
 from liveclips.contracts.aws_events import (
     AwsEvent,
+    InvalidAwsEvent,
     MediaConvertJobDetail,
     MediaConvertJobStateChange,
     MediaConvertOutputGroupDetail,
@@ -31,7 +32,8 @@ def translate_job_event(event: AwsEvent) -> Forward | PassOver:
         return PassOver(f"job {detail.job_id} is {detail.status}, not finished")
     attempt = detail.user_metadata.get("attempt", "1")
     if not attempt.isdigit() or int(attempt) < 1:
-        raise ValueError(f"job {detail.job_id}: userMetadata.attempt={attempt!r} is not >= 1")
+        # The input is wrong, not our code: permanent (the bridge dead-letters it).
+        raise InvalidAwsEvent(f"job {detail.job_id}: userMetadata.attempt={attempt!r} is not >= 1")
     hls = _group(detail, "HLS_GROUP")
     frames = _group(detail, "FILE_GROUP")
     return Forward(

@@ -156,6 +156,7 @@ RUNTIME_DISTRIBUTIONS = frozenset(
         "numpy",
         "openai",
         "pydantic",
+        "pydantic_core",
         "pydantic_settings",
         "redis",
         "regex",
