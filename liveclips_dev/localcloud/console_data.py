@@ -20,10 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from liveclips.adapters.config import settings
 from dashboards.board import Board
 from dashboards.build import all_boards
 from dashboards.macros import expand
+from liveclips.adapters.config import settings
 
 
 def boards() -> dict[str, Board]:
