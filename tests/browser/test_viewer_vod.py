@@ -36,23 +36,30 @@ def _title(name: str, state: str, ready_at: datetime | None) -> str:
 def test_ready_titles_are_listed_newest_first_and_paged(
     cloud: dict[str, str], playwright_api, tmp_path: Path
 ) -> None:
-    # ReadyAt takes commit timestamps: none may be in the future, so these are the newest.
+    # ReadyAt takes commit timestamps: none may be in the future. Other shows of the
+    # session may turn READY meanwhile, so page until ours are found rather than
+    # assuming they are the two newest.
     now = datetime.now(UTC)
     older = _title("Older show", "READY", now - timedelta(minutes=1))
     newer = _title("Newer show", "READY", now - timedelta(seconds=1))
     pending = _title("Not ready", "TRANSCODING", None)
     api = cloud["LIVECLIPS_API_URL"]
-    first = httpx.get(f"{api}/v1/vod?limit=1", headers=bearer("vod-viewer"), timeout=30).json()
-    assert [t["id"] for t in first["titles"]] == [newer]
-    second = httpx.get(
-        f"{api}/v1/vod",
-        params={"limit": 1, "cursor": first["next_cursor"]},
-        headers=bearer("vod-viewer"),
-        timeout=30,
-    ).json()
-    assert [t["id"] for t in second["titles"]] == [older]
-    assert second["titles"][0]["state"] == "READY"
-    assert second["titles"][0]["hls_url"].endswith(f"/v1/vod/{older}/master.m3u8")
+    seen: list[dict[str, str]] = []
+    cursor: str | None = None
+    while older not in [t["id"] for t in seen]:
+        assert len(seen) < 100 and (cursor or not seen), seen
+        params: dict[str, str | int] = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = httpx.get(
+            f"{api}/v1/vod", params=params, headers=bearer("vod-viewer"), timeout=30
+        ).json()
+        assert len(page["titles"]) <= 1
+        seen += page["titles"]
+        cursor = page["next_cursor"]
+    ids = [t["id"] for t in seen]
+    assert ids.index(newer) < ids.index(older)
+    assert pending not in ids
+    assert {t["state"] for t in seen} == {"READY"}
+    assert seen[-1]["hls_url"].endswith(f"/v1/vod/{older}/master.m3u8")
 
     context = launch(playwright_api, tmp_path / "profile", None)
     try:
