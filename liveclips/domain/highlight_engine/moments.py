@@ -38,20 +38,17 @@ def media_behind(state: DetectorState, onset: int, cfg: EngineConfig) -> Span | 
     """The play a late chat reaction is about: the last run of media standing out in the
     chat_lead_s before the reaction began. Chat tells *that* something happened, 5-30 s
     late; the picture and the sound tell *when*."""
-    stood_out = [
-        s
-        for s in range(onset - int(cfg.chat_lead_s), onset + 1)
-        if (rec := state.fused.get(s)) is not None and rec.family["media"] >= cfg.locate_z
-    ]
+
+    def stands_out(s: int) -> bool:
+        rec = state.fused.get(s)
+        return rec is not None and rec.family["media"] >= cfg.locate_z
+
+    stood_out = [s for s in range(onset - int(cfg.chat_lead_s), onset + 1) if stands_out(s)]
     if not stood_out:
         return None
     last = first = stood_out[-1]
     while last - first < cfg.max_clip_s:
-        earlier = [
-            s
-            for s in range(first - int(cfg.max_gap_s) - 1, first)
-            if (rec := state.fused.get(s)) is not None and rec.family["media"] >= cfg.locate_z
-        ]
+        earlier = [s for s in range(first - int(cfg.max_gap_s) - 1, first) if stands_out(s)]
         if not earlier:
             break
         first = earlier[0]
