@@ -62,7 +62,14 @@ log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 VIEWER_ROOT = REPO_ROOT / "web" / "viewer"  # the viewers' app (docs/viewer-app.md)
 CONSOLE_ROOT = REPO_ROOT / "web" / "console"  # the content team's dashboards
-UPLOT_ROOT = REPO_ROOT / "web" / "node_modules" / "uplot" / "dist"  # npm ci --prefix web
+NODE_MODULES = REPO_ROOT / "web" / "node_modules"  # npm ci --prefix web (web/package-lock.json)
+# The pinned front-end packages the pages load, each as its package's own dist folder.
+VENDORED = {
+    "uplot": NODE_MODULES / "uplot" / "dist",
+    "hls": NODE_MODULES / "hls.js" / "dist",
+    "ivs-player": NODE_MODULES / "amazon-ivs-player" / "dist",
+    "ivs-broadcast": NODE_MODULES / "amazon-ivs-web-broadcast" / "dist",
+}
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
 KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off too)
@@ -443,7 +450,10 @@ def build_app(web_root: Path = WEB_ROOT) -> Starlette:
             Route("/console/boards", console_data.list_boards),
             Route("/console/boards/{uid}", console_data.board_data),
             Mount("/console", StaticFiles(directory=CONSOLE_ROOT, html=True)),
-            Mount("/vendor/uplot", StaticFiles(directory=UPLOT_ROOT, check_dir=False)),
+            *(
+                Mount(f"/vendor/{name}", StaticFiles(directory=folder, check_dir=False))
+                for name, folder in VENDORED.items()
+            ),
             Mount("/", StaticFiles(directory=web_root, html=True)),
         ],
     )
