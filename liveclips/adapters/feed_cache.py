@@ -252,3 +252,15 @@ def take_down(clip_ids: Sequence[str]) -> None:
     pipe.incr(GEN)
     pipe.delete(HOT)
     pipe.execute()
+
+
+def restore(clip_ids: Sequence[str]) -> None:
+    """Restored clips come back: their hidden markers go, every rendered page goes stale
+    and the next first page re-ranks with them."""
+    pipe = redis_store.client().pipeline(transaction=True)
+    for clip_id in clip_ids:
+        pipe.delete(f"{_P}hidden:{clip_id}")
+    pipe.incr(EPOCH)
+    pipe.incr(GEN)
+    pipe.delete(HOT)
+    pipe.execute()

@@ -288,3 +288,91 @@ def hide_clip(clip_id: str, reason: str) -> HiddenClip | None:
     if hidden is not None:
         feed_cache.take_down(hidden.clip_ids)
     return hidden
+
+
+@dataclass(frozen=True)
+class TakenDown:
+    clip_id: str
+    recording_id: str
+    channel_id: str
+    stream_id: str | None
+    title: str | None
+    start_s: float
+    end_s: float
+    hidden_at: datetime
+    reason: str
+
+
+_TAKEN_DOWN = (
+    "SELECT ClipId, RecordingId, ChannelId, StreamId, Title, StartS, EndS, HiddenAt,"
+    " HiddenReason FROM Clips"
+)
+
+
+def taken_down(
+    preset: str, limit: int, after: tuple[datetime, str] | None = None
+) -> list[TakenDown]:
+    """Clips of one preset that the content team took down, the latest first; `after` is
+    the last one seen (its HiddenAt and ClipId). Few rows: a scan is fine for now."""
+    where = ["Preset = @preset", "HiddenAt IS NOT NULL"]
+    params: dict[str, Any] = {"preset": preset, "limit": limit}
+    types: dict[str, Any] = {"preset": _T.STRING, "limit": _T.INT64}
+    if after is not None:
+        where.append("(HiddenAt < @at OR (HiddenAt = @at AND ClipId > @id))")
+        params.update(at=after[0], id=after[1])
+        types.update(at=_T.TIMESTAMP, id=_T.STRING)
+    conditions = " AND ".join(where)  # constants of this function; values are parameters
+    sql = f"{_TAKEN_DOWN} WHERE {conditions} ORDER BY HiddenAt DESC, ClipId LIMIT @limit"
+    with database().snapshot() as snapshot:
+        rows = list(snapshot.execute_sql(sql, params=params, param_types=types))
+    return [
+        TakenDown(clip, rec, channel, stream, title, start, end, at, why or "")
+        for clip, rec, channel, stream, title, start, end, at, why in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RestoredClip:
+    clip_ids: list[str]  # the clip and the other presets of its highlight
+
+
+class NotTakenDown(ValueError):
+    """Restoring a clip nobody took down."""
+
+
+def restore_clip(clip_id: str) -> RestoredClip | None:
+    """Undo a take-down: the clip and every other preset of its moment are visible again
+    (in the feed if their highlight is approved). None for an unknown clip; NotTakenDown
+    when it is not hidden."""
+
+    def work(txn: Transaction) -> RestoredClip | None:
+        found = _one(
+            txn,
+            "SELECT RecordingId, HighlightId, HiddenAt FROM Clips@{FORCE_INDEX=ClipsById}"
+            " WHERE ClipId = @clip",
+            clip=clip_id,
+        )
+        if found is None:
+            return None
+        recording_id, highlight_id, hidden_at = found
+        if hidden_at is None:
+            raise NotTakenDown(f"clip {clip_id} is not taken down")
+        siblings = [
+            row[0]
+            for row in txn.execute_sql(
+                "SELECT ClipId FROM Clips WHERE RecordingId = @rec AND HighlightId = @highlight",
+                params={"rec": recording_id, "highlight": highlight_id},
+                param_types={"rec": _T.STRING, "highlight": _T.STRING},
+            )
+        ]
+        txn.update(
+            "Clips",
+            columns=("RecordingId", "ClipId", "HiddenAt", "HiddenReason"),
+            values=[(recording_id, c, None, None) for c in siblings],
+        )
+        return RestoredClip(clip_ids=siblings)
+
+    restored: RestoredClip | None = database().run_in_transaction(work)
+    if restored is not None:
+        feed_cache.restore(restored.clip_ids)
+    return restored

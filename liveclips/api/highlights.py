@@ -1,20 +1,25 @@
 """Content-team endpoints: the approval queue for marquee highlights, manual picks and
-take-downs. Moderators and admins only."""
+take-downs (with their list and restore). Moderators and admins only."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from liveclips.adapters import spanner_clips, spanner_highlights
 from liveclips.adapters.spanner_highlights import Candidate, DecisionConflict
+from liveclips.api import pagination
 from liveclips.api.auth import ContentTeamCaller
 from liveclips.api.errors import documented
 from liveclips.api.models import HighlightView, ManualPickRequest, TakedownRequest, TakedownView
 from liveclips.contracts.events import HighlightDetected
+from liveclips.domain.clip_presets import FEED_PRESET
 from liveclips.services import highlights
 
+log = logging.getLogger("liveclips.api.highlights")
 router = APIRouter(prefix="/v1", tags=["content team"])
 MAX_PICK_S = 180.0
 ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
@@ -62,16 +67,30 @@ def approve(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
         raise _error(409, "highlight_already_decided", str(conflict)) from conflict
 
 
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
 @router.post(
     "/highlights/{highlight_id}/reject",
     response_model=HighlightView,
     responses=documented(404, 409),
 )
-def reject(highlight_id: str, _team: ContentTeamCaller) -> HighlightView:
+def reject(
+    highlight_id: str, team: ContentTeamCaller, body: RejectRequest | None = None
+) -> HighlightView:
+    """The optional `reason` is logged with who rejected (no column keeps it yet)."""
     try:
-        return _decided(highlights.reject(highlight_id), highlight_id)
+        decided = _decided(highlights.reject(highlight_id), highlight_id)
     except DecisionConflict as conflict:
         raise _error(409, "highlight_already_decided", str(conflict)) from conflict
+    log.info(
+        "marquee highlight rejected",
+        extra={"id": highlight_id, "by": team.user_id, "why": body.reason if body else ""},
+    )
+    return decided
 
 
 @router.post(
@@ -112,3 +131,54 @@ def takedown(clip_id: ClipId, body: TakedownRequest, _team: ContentTeamCaller) -
         hidden_at=hidden.hidden_at,
         reason=hidden.reason,
     )
+
+
+class TakenDownClip(BaseModel):
+    clip_id: str
+    recording_id: str
+    channel_id: str
+    stream_id: str | None
+    title: str | None
+    start_s: float
+    end_s: float
+    hidden_at: AwareDatetime
+    reason: str
+
+
+class TakedownsPage(BaseModel):
+    clips: list[TakenDownClip]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
+
+
+@router.get("/takedowns", response_model=TakedownsPage, responses=documented(400))
+def takedowns(
+    _team: ContentTeamCaller,
+    limit: pagination.Limit = 50,
+    cursor: pagination.Cursor = None,
+) -> TakedownsPage:
+    """The feed clips taken down, the latest first (each moment once: its feed preset)."""
+    found = spanner_clips.taken_down(FEED_PRESET, limit, pagination.decode(cursor))
+    return TakedownsPage(
+        clips=[TakenDownClip(**vars(c)) for c in found],
+        next_cursor=pagination.next_cursor([(c.hidden_at, c.clip_id) for c in found], limit),
+    )
+
+
+class RestoredView(BaseModel):
+    clip_id: str
+    restored_clip_ids: list[str] = Field(description="The clip in every preset of its moment")
+
+
+@router.post(
+    "/clips/{clip_id}/restore", response_model=RestoredView, responses=documented(404, 409)
+)
+def restore(clip_id: ClipId, team: ContentTeamCaller) -> RestoredView:
+    """Undoes a take-down: the clip is back in the feed, search and its detail at once."""
+    try:
+        restored = spanner_clips.restore_clip(clip_id)
+    except spanner_clips.NotTakenDown as refused:
+        raise _error(409, "clip_not_taken_down", str(refused)) from refused
+    if restored is None:
+        raise _error(404, "clip_not_found", f"no clip {clip_id}")
+    log.info("clip restored", extra={"id": clip_id, "by": team.user_id})
+    return RestoredView(clip_id=clip_id, restored_clip_ids=restored.clip_ids)

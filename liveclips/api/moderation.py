@@ -27,8 +27,10 @@ def moderation_queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     after: Annotated[datetime | None, Query(description="next_after of the last page")] = None,
 ) -> ModerationQueuePage:
-    """Flagged and appealed messages, oldest first: what waits for a moderator."""
-    items = [_view(q) for q in spanner_moderation.queue(limit, after)]
+    """Flagged and appealed messages, oldest first: what waits for a moderator. An
+    appealed one comes with its history, so the appeal's text is at hand."""
+    queued = spanner_moderation.queue(limit, after)
+    items = [_view(q, with_history=q.review_state == "APPEALED") for q in queued]
     next_after = items[-1].flagged_at if len(items) == limit else None
     return ModerationQueuePage(items=items, next_after=next_after)
 

@@ -69,6 +69,8 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "POST /v1/highlights/{highlight_id}/reject": TEAM,
     "POST /v1/streams/{stream_id}/picks": TEAM,
     "POST /v1/clips/{clip_id}/takedown": TEAM,
+    "GET /v1/takedowns": TEAM,
+    "POST /v1/clips/{clip_id}/restore": TEAM,
     "GET /v1/moderation/queue": TEAM,
     "POST /v1/moderation/rooms/{room_id}/messages/{message_id}/decision": TEAM,
 }
