@@ -36,6 +36,10 @@ _HTTP_TIMEOUT_S = 10.0
 TRACKING_MAX_HEIGHT = 360
 
 
+class SourceUnreadable(OSError):
+    """A playlist or segment the source names could not be fetched."""
+
+
 class ClipSource(Protocol):
     def playlist(self) -> MediaPlaylist: ...
 
@@ -132,32 +136,43 @@ def source_for(bucket: str, prefix: str, max_height: int) -> ClipSource:
 
 @dataclass(frozen=True)
 class HttpPlaylist:
-    """A live playback URL (sliding ~2 s segments) or any HLS playlist over HTTP."""
+    """A live playback URL (sliding ~2 s segments) or any HLS playlist over HTTP: `playlist_url`
+    is the media playlist, `master_url` the multivariant one it was chosen from, if any.
+    Segment URIs resolve against the media playlist's URL, not the master's."""
 
     playlist_url: str
     max_height: int = 720
+    master_url: str | None = None
+
+    @classmethod
+    def open(cls, url: str, max_height: int) -> HttpPlaylist:
+        text = _get(url).text
+        if is_multivariant(text):
+            return cls(urljoin(url, choose_variant(text, max_height)), max_height, url)
+        return cls(url, max_height)
 
     def playlist(self) -> MediaPlaylist:
-        text = _http().get(self.playlist_url).raise_for_status().text
-        if is_multivariant(text):
-            media_url = urljoin(self.playlist_url, choose_variant(text, self.max_height))
-            return HttpPlaylist(media_url, self.max_height).playlist()
-        return parse_media_playlist(text)
+        return parse_media_playlist(_get(self.playlist_url).text)
 
     def read(self, span: ByteSpan) -> bytes:
         headers = {}
         if span.byte_range is not None:
             length, offset = span.byte_range
             headers["Range"] = f"bytes={offset}-{offset + length - 1}"
-        return _http().get(urljoin(self.playlist_url, span.uri), headers=headers).content
+        return _get(urljoin(self.playlist_url, span.uri), headers).content
 
     def url(self, segment: PlaylistSegment) -> str:
         return urljoin(self.playlist_url, segment.uri)
 
     def smaller(self, max_height: int) -> HttpPlaylist | None:
-        text = _http().get(self.playlist_url).raise_for_status().text
-        uri = _other_variant(text, self.max_height, max_height)
-        return HttpPlaylist(urljoin(self.playlist_url, uri), max_height) if uri else None
+        if self.master_url is None:
+            return None
+        uri = _other_variant(_get(self.master_url).text, self.max_height, max_height)
+        return (
+            HttpPlaylist(urljoin(self.master_url, uri), max_height, self.master_url)
+            if uri
+            else None
+        )
 
 
 @lru_cache(maxsize=1)
@@ -165,17 +180,31 @@ def _http() -> httpx.Client:
     return httpx.Client(timeout=_HTTP_TIMEOUT_S, follow_redirects=True)
 
 
+def _get(url: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    try:
+        return _http().get(url, headers=headers).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise SourceUnreadable(f"cannot read {url}: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class LocalPlaylist:
+    """A playlist file: `path` is the media playlist, `master` the multivariant file it was
+    chosen from, if any (its variants may live in sub-folders of their own)."""
+
     path: Path
     max_height: int = 720
+    master: Path | None = None
+
+    @classmethod
+    def open(cls, path: Path, max_height: int) -> LocalPlaylist:
+        text = path.read_text()
+        if is_multivariant(text):
+            return cls(path.parent / choose_variant(text, max_height), max_height, path)
+        return cls(path, max_height)
 
     def playlist(self) -> MediaPlaylist:
-        text = self.path.read_text()
-        if is_multivariant(text):
-            variant = self.path.parent / choose_variant(text, self.max_height)
-            return LocalPlaylist(variant, self.max_height).playlist()
-        return parse_media_playlist(text)
+        return parse_media_playlist(self.path.read_text())
 
     def read(self, span: ByteSpan) -> bytes:
         with (self.path.parent / span.uri).open("rb") as media:
@@ -186,11 +215,14 @@ class LocalPlaylist:
             return media.read(length)
 
     def url(self, segment: PlaylistSegment) -> str:
-        return segment.uri
+        # The instant playlist is written elsewhere: name each segment by its whole path.
+        return str((self.path.parent / segment.uri).resolve())
 
     def smaller(self, max_height: int) -> LocalPlaylist | None:
-        uri = _other_variant(self.path.read_text(), self.max_height, max_height)
-        return LocalPlaylist(self.path.parent / uri, max_height) if uri else None
+        if self.master is None:
+            return None
+        uri = _other_variant(self.master.read_text(), self.max_height, max_height)
+        return LocalPlaylist(self.master.parent / uri, max_height, self.master) if uri else None
 
 
 def _other_variant(text: str, max_height: int, smaller_height: int) -> str | None:
@@ -201,18 +233,20 @@ def _other_variant(text: str, max_height: int, smaller_height: int) -> str | Non
 
 
 def open_source(spec: str, max_height: int) -> ClipSource:
-    """`s3://bucket/ivs/v1/.../recording_id`, an http(s) playlist URL, or a playlist file."""
+    """`s3://bucket/<IVS recording prefix>` or `s3://bucket/<key>.m3u8`, an http(s)
+    playlist URL, or a playlist file; a multivariant playlist is read through its variant
+    for max_height."""
     if spec.startswith("s3://"):
         bucket, _, prefix = spec.removeprefix("s3://").partition("/")
         if not bucket or not prefix:
             raise ValueError(f"expected s3://BUCKET/RECORDING_PREFIX, got {spec!r}")
-        return S3Recording.best(bucket, prefix.rstrip("/"), max_height)
+        return source_for(bucket, prefix.rstrip("/"), max_height)
     if spec.startswith(("http://", "https://")):
-        return HttpPlaylist(spec, max_height)
+        return HttpPlaylist.open(spec, max_height)
     path = Path(spec)
     if not path.is_file():
         raise ValueError(f"{spec!r} is neither an s3:// prefix, an http(s) URL nor a file")
-    return LocalPlaylist(path, max_height)
+    return LocalPlaylist.open(path, max_height)
 
 
 def fetch(source: ClipSource, plan: ClipPlan, into: Path, name: str = "source") -> Path:

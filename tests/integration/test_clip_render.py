@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from liveclips.adapters.clip_sources import TRACKING_MAX_HEIGHT, LocalPlaylist
 from liveclips.domain.clip_presets import preset
 from liveclips.domain.thumbnails import sprite_layout
 from liveclips.media import artwork
@@ -149,15 +148,6 @@ def jpeg_pixels(path: Path) -> np.ndarray:
     image = cv2.imread(str(path))
     assert image is not None, path
     return image
-
-
-def test_tracking_reads_the_smallest_useful_rendition_of_a_multivariant_playlist():
-    master = LocalPlaylist(FIXTURE_HLS / "master.m3u8", max_height=720)
-    small = master.smaller(TRACKING_MAX_HEIGHT)
-    assert small is not None and small.path == FIXTURE_HLS / "360p30/playlist.m3u8"
-    # never a larger one than the clip is cut from, and nothing without variants
-    assert LocalPlaylist(FIXTURE_HLS / "master.m3u8", max_height=160).smaller(360) is None
-    assert LocalPlaylist(FIXTURE_HLS / "160p30/playlist.m3u8").smaller(360) is None
 
 
 def invoke_render(*args: str) -> dict:
