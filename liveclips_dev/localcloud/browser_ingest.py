@@ -55,7 +55,7 @@ from liveclips.adapters import ivs, s3, spanner_channels
 from liveclips.adapters.config import settings
 from liveclips_dev.localcloud import console_data, ivschat_ws
 from liveclips_dev.localcloud.emulators import REPO_ROOT
-from liveclips_dev.localcloud.live_ingest import LiveIngest, input_args
+from liveclips_dev.localcloud.live_ingest import LiveIngest, LivePlaylists, input_args, live_root
 from liveclips_dev.localcloud.rtmp_ingest import KEY_RECHECK_S, RtmpIngest, serve_in_thread
 
 log = logging.getLogger("liveclips.browser_ingest")
@@ -280,6 +280,7 @@ def _rtmp(workdir: Path, source_args: list[str]) -> LiveIngest:
         event_sink=_event_sink(),
         workdir=workdir,
         source_args=source_args,
+        live_root=live_root(),
     )
 
 
@@ -326,6 +327,7 @@ async def _broadcast(socket: WebSocket, channel_arn: str, key: str) -> None:
         event_sink=_event_sink(),
         workdir=workdir,
         source_args=input_args("webm"),
+        live_root=live_root(),
         on_status=on_status,
     )
     live.start()
@@ -412,6 +414,8 @@ async def config(request: Request) -> Response:
             "rtmpServer": os.environ.get("LIVECLIPS_RTMP_URL", ""),
             # IVS Chat's messaging endpoint (wss://edge.ivschat.<region>.amazonaws.com)
             "chatUrl": f"ws://{host}/chat",
+            # The viewer's player: "hls" (native HLS or hls.js) here, "ivs" in production.
+            "player": "hls",
         }
     )
 
@@ -447,6 +451,8 @@ def build_app(web_root: Path = WEB_ROOT) -> Starlette:
             WebSocketRoute("/ingest", ingest),
             WebSocketRoute("/chat", ivschat_ws.chat_socket),
             Mount("/viewer", StaticFiles(directory=VIEWER_ROOT, html=True)),
+            # IVS's playback edge: each channel's live playlist (its playbackUrl locally).
+            Mount("/live", LivePlaylists(live_root())),
             Route("/console/boards", console_data.list_boards),
             Route("/console/boards/{uid}", console_data.board_data),
             Mount("/console", StaticFiles(directory=CONSOLE_ROOT, html=True)),

@@ -17,6 +17,12 @@ Two things only IVS's data plane knows are told to it locally:
 - whether a channel is live: the local studio posts each IVS Stream State Change event
   it emits to `POST /_stream-events`, as the ingest would tell IVS.
 Accepted PutMetadata calls are kept, newest last, at `GET /_metadata` (tests, the demo).
+
+A channel's playbackUrl is where the local ingest's live playlist is served, when the
+local cloud says where that is (LIVECLIPS_STUDIO_URL: the studio server serves
+`/live/<channel id>/playlist.m3u8`); moto's own URL names an IVS edge that does not exist
+here. Every answer naming a channel (CreateChannel, GetChannel, BatchGetChannel,
+UpdateChannel, GetStream) says so.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ METADATA_MAX_BYTES = 1024
 METADATA_PER_S = 5
 # moto's answer headers worth passing on; the rest describe moto's own connection.
 _RELAYED = ("content-type", "x-amzn-errortype", "x-amzn-requestid")
+LIVE_PLAYLIST_PATH = "live/{channel_id}/playlist.m3u8"  # as browser_ingest serves it
 
 
 class Refused(Exception):
@@ -57,8 +64,9 @@ class Refused(Exception):
 class Ivs:
     """Stream keys, live streams and accepted metadata; moto answers for channels."""
 
-    def __init__(self, moto_url: str) -> None:
+    def __init__(self, moto_url: str, playback_base: str | None = None) -> None:
         self.moto_url = moto_url
+        self.playback_base = playback_base.rstrip("/") if playback_base else None
         self._lock = threading.Lock()
         self.keys: dict[str, dict[str, Any]] = {}  # stream-key ARN -> StreamKey
         self.live: dict[str, dict[str, Any]] = {}  # channel ARN -> Stream
@@ -72,7 +80,29 @@ class Ivs:
             raise Refused(404, "ResourceNotFoundException", f"Resource: {arn} not found")
         answer.raise_for_status()
         channel: dict[str, Any] = answer.json()["channel"]
-        return channel
+        return self.played_here(channel)
+
+    def played_here(self, channel: dict[str, Any]) -> dict[str, Any]:
+        """The channel with its playbackUrl on the local live server (if there is one)."""
+        if self.playback_base is None or "arn" not in channel:
+            return channel
+        channel_id = channel["arn"].rsplit("/", 1)[-1]
+        path = LIVE_PLAYLIST_PATH.format(channel_id=channel_id)
+        return {**channel, "playbackUrl": f"{self.playback_base}/{path}"}
+
+    def rewritten(self, body: bytes) -> bytes:
+        """moto's answer, each channel in it played here."""
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(answer, dict):
+            return body
+        if isinstance(answer.get("channel"), dict):
+            answer["channel"] = self.played_here(answer["channel"])
+        if isinstance(answer.get("channels"), list):
+            answer["channels"] = [self.played_here(c) for c in answer["channels"]]
+        return json.dumps(answer).encode()
 
     def noted_channel(self, created: dict[str, Any]) -> None:
         key = created.get("streamKey")
@@ -236,13 +266,16 @@ def handler_for(ivs: Ivs) -> type[BaseHTTPRequestHandler]:
                 ivs.noted_channel(answer.json())
             if answer.status_code < 300 and self.path == "/DeleteChannel":
                 ivs.forgot_channel(json.loads(raw)["arn"])
+            content = answer.content
+            if answer.status_code == 200:
+                content = ivs.rewritten(content)
             self.send_response(answer.status_code)
             for name, value in answer.headers.items():
                 if name.lower() in _RELAYED:
                     self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.content)))
+            self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            self.wfile.write(answer.content)
+            self.wfile.write(content)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -255,7 +288,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    ivs = Ivs(os.environ["AWS_ENDPOINT_URL"].rstrip("/"))
+    # Empty outside the local cloud's studio: moto's playback URLs are kept.
+    playback_base = os.environ.get("LIVECLIPS_STUDIO_URL") or None
+    ivs = Ivs(os.environ["AWS_ENDPOINT_URL"].rstrip("/"), playback_base)
     ThreadingHTTPServer((args.host, args.port), handler_for(ivs)).serve_forever()
 
 

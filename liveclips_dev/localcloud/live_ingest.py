@@ -10,14 +10,20 @@ it is broadcast, so each step sees the segments written so far (``LiveSession``)
 Nothing already recorded is lost when the input stops, whether cleanly or not: ffmpeg
 closes the segment it was writing, the remaining segments are published, then the
 recording ends (Stream End, Recording End) as IVS ends a stream whose encoder went away.
+
+The live playback (IVS's playback URL) is the ~2 s live playlist written into
+``live_root/<channel id>/`` when a root is given: the studio server serves that folder at
+``/live/`` (``LivePlaylists``) and the IVS stand-in names it as each channel's playbackUrl.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from starlette.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
+
+from liveclips.domain.hls import HLS_MEDIA_TYPE
 from liveclips_dev.studio.byteranges import segment_byte_ranges
 from liveclips_dev.studio.encode import (
     FFMPEG_PLAYLIST,
@@ -111,6 +121,7 @@ class LiveIngest:
         source_args: Sequence[str],
         renditions: Sequence[Rendition] = DEFAULT_RENDITIONS,
         live_dir: Path | None = None,
+        live_root: Path | None = None,
         on_status: Callable[[str], None] = lambda _text: None,
         has_audio: bool = True,
     ) -> None:
@@ -118,6 +129,8 @@ class LiveIngest:
         self._workdir = workdir
         self._staging = workdir / "staging"
         self._live_dir = live_dir or workdir / "live-public"
+        # The channel's folder under it, once the channel is known (RTMP: after its key).
+        self._live_root = live_root
         self._source_args = list(source_args)
         self._has_audio = has_audio
         self._on_status = on_status
@@ -148,9 +161,6 @@ class LiveIngest:
         for r in self._renditions:
             (self._staging / HLS_DIR / r.path).mkdir(parents=True)
         (self._staging / LIVE_DIR).mkdir(parents=True)
-        self._live_dir.mkdir(parents=True, exist_ok=True)
-        for old in [*self._live_dir.glob("*.ts"), *self._live_dir.glob("*.m3u8*")]:
-            old.unlink()
         args = ffmpeg_args(
             self._source_args,
             self._renditions,
@@ -313,10 +323,17 @@ class LiveIngest:
             self._on_status(f"recorded {due:.0f} s")
 
     def _going_live(self, channel_arn: str) -> LiveSession:
+        channel = parse_channel_arn(channel_arn)
+        if self._live_root is not None:
+            self._live_dir = self._live_root / channel.channel_id
+        # A new stream's playlist starts afresh: the channel's last show is gone (as IVS).
+        self._live_dir.mkdir(parents=True, exist_ok=True)
+        for old in [*self._live_dir.glob("*.ts"), *self._live_dir.glob("*.m3u8*")]:
+            old.unlink()
         settings = StudioSettings(
             s3=self._s3,
             bucket=self._bucket,
-            channel=parse_channel_arn(channel_arn),
+            channel=channel,
             event_sink=self._event_sink,
             speed=1.0,
             clock=time.monotonic,
@@ -351,6 +368,34 @@ class LiveIngest:
         self._on_status(f"ended after {session.show.duration_s:.1f} s")
 
 
+@functools.cache
+def live_root() -> Path:
+    """This process's live playlists, one folder per channel (fresh each start)."""
+    return Path(tempfile.mkdtemp(prefix="liveclips-live-"))
+
+
+class LivePlaylists(StaticFiles):
+    """The live folders over HTTP as IVS's playback edge answers: any origin may play
+    (players fetch cross-origin), and the sliding playlist is never cached."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory=directory, check_dir=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"access-control-allow-origin", b"*"))
+                if str(scope.get("path", "")).endswith(".m3u8"):
+                    headers.append((b"cache-control", b"no-cache"))
+                    headers = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+                    headers.append((b"content-type", HLS_MEDIA_TYPE.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_headers)
+
+
 def _bandwidth(recording: dict[str, tuple[RecordingSegment, ...]]) -> dict[str, int]:
     return {
         path: max((int(s.file.stat().st_size * 8 / s.duration_s) for s in segments), default=0)
@@ -358,4 +403,12 @@ def _bandwidth(recording: dict[str, tuple[RecordingSegment, ...]]) -> dict[str, 
     }
 
 
-__all__ = ["IngestResult", "LiveIngest", "LiveSession", "input_args", "random_id"]
+__all__ = [
+    "IngestResult",
+    "LiveIngest",
+    "LivePlaylists",
+    "LiveSession",
+    "input_args",
+    "live_root",
+    "random_id",
+]
