@@ -152,7 +152,11 @@ class LiveDetector:
         latest = self._s.fused.get(self._s.frontier - 1)
         self._s.armed = latest is None or latest.score < self._cfg.exit_score
         span = moments.candidate(self._s, recs, now, self._cfg)
-        if span is None or moments.outranked(self._s, recs, self._cfg):
+        if span is None:
+            return []
+        weaker = moments.outranked(self._s, recs, self._cfg)
+        moments.remember_reaction(self._s, recs, self._cfg)
+        if weaker:
             return []
         cfg, peak = self._cfg, max(recs, key=lambda r: r.score)
         ev = fusion.evidence(peak, self._s.norm.present, cfg)

@@ -116,16 +116,15 @@ def _peak(recs: Sequence[Fused], family: str) -> Fused:
     return max(recs, key=lambda r: r.family[family])
 
 
-def chat_span(
+def chat_burst(
     z_by_t: Mapping[int, Mapping[str, float]],
     recs: Sequence[Fused],
     present: frozenset[str],
     cfg: EngineConfig,
-) -> tuple[float, float] | None:
-    """The moment behind the chat burst a region was aligned from, if chat locates it.
-
-    The burst is where chat reaches `chat_span_share` of its peak: a reaction's long,
-    lumpy tail says little about when the moment ended.
+) -> tuple[int, int] | None:
+    """The chat burst a region was aligned from, if chat locates it: (the second chat
+    began reacting, the second after its last one at `chat_span_share` of the peak).
+    A reaction's long, lumpy tail says little about when the moment ended.
     """
     lo = recs[0].s + max(0, cfg.chat_lag_s - cfg.chat_lag_spread_s)
     chat = {
@@ -138,7 +137,7 @@ def chat_span(
     level = max(cfg.locate_z, cfg.chat_span_share * max(chat.values()))
     onset = min(u for u, v in chat.items() if v >= cfg.locate_z)
     last = max(u for u, v in chat.items() if v >= level)
-    return onset - cfg.chat_lead_s, max(onset + cfg.chat_follow_s, last + 1 - cfg.chat_tail_s)
+    return onset, last + 1
 
 
 def media_span(recs: Sequence[Fused], cfg: EngineConfig) -> tuple[int, int] | None:

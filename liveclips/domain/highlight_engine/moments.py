@@ -27,11 +27,16 @@ def locate(state: DetectorState, recs: Sequence[Fused], cfg: EngineConfig) -> tu
     media = fusion.media_span(recs, cfg)
     if media is not None:
         return media, True
-    chat = fusion.chat_span(state.z, recs, state.norm.present, cfg)
-    if chat is None:
+    burst = fusion.chat_burst(state.z, recs, state.norm.present, cfg)
+    if burst is None:
         return (recs[0].s, recs[-1].s + 1), False
-    behind = media_behind(state, int(chat[0] + cfg.chat_lead_s), cfg)
-    return (behind, True) if behind is not None else (chat, False)
+    onset, fade = burst
+    behind = media_behind(state, onset, cfg)
+    if behind is not None:
+        return behind, True
+    # As a viewer clips a reaction: from well before it began to just after, longer while
+    # it lasts (chat_tail_s before it fades).
+    return (onset - cfg.chat_lead_s, max(onset + cfg.chat_follow_s, fade - cfg.chat_tail_s)), False
 
 
 def media_behind(state: DetectorState, onset: int, cfg: EngineConfig) -> Span | None:
@@ -86,19 +91,24 @@ def chat_strength(recs: Sequence[Fused]) -> float:
     return sum(r.family["chat"] for r in recs)
 
 
+def only_chat_sees(state: DetectorState, cfg: EngineConfig) -> bool:
+    return fusion.present_witnesses(state.norm.present, cfg) == {"chat"}
+
+
 def outranked(state: DetectorState, recs: Sequence[Fused], cfg: EngineConfig) -> bool:
     """Whether a moment only chat saw is weaker than the room's recent best, and so is
-    one of the bursts a busy room has every few minutes rather than a highlight.
-
-    Every such reaction joins the room's history, kept or not: what counts as big is
-    what this room has done lately, not what it was allowed to publish.
-    """
-    if fusion.present_witnesses(state.norm.present, cfg) != {"chat"}:
+    one of the bursts a busy room has every few minutes rather than a highlight."""
+    if not only_chat_sees(state, cfg):
         return False
     strength = chat_strength(recs)
-    stronger = sum(1 for _, v in state.chat_strengths if v > strength)
-    state.chat_strengths.append((recs[-1].s, strength))
-    return stronger >= cfg.chat_rank_top
+    return sum(1 for _, v in state.chat_strengths if v > strength) >= cfg.chat_rank_top
+
+
+def remember_reaction(state: DetectorState, recs: Sequence[Fused], cfg: EngineConfig) -> None:
+    """Every reaction joins the room's history, kept or not: what counts as big is what
+    this room has done lately, not what it was allowed to publish."""
+    if only_chat_sees(state, cfg):
+        state.chat_strengths.append((recs[-1].s, chat_strength(recs)))
 
 
 def ready(state: DetectorState, region: Region, now: int, cfg: EngineConfig) -> bool:
