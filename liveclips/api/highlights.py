@@ -93,13 +93,17 @@ def reject(
     return decided
 
 
+class PickView(HighlightView):
+    clip_id: str = Field(description="The pick's feed clip (take it down to unpick it)")
+
+
 @router.post(
     "/streams/{stream_id}/picks",
-    response_model=HighlightView,
+    response_model=PickView,
     status_code=201,
     responses=documented(400, 404, 409),
 )
-def pick(stream_id: str, body: ManualPickRequest, _team: ContentTeamCaller) -> HighlightView:
+def pick(stream_id: str, body: ManualPickRequest, _team: ContentTeamCaller) -> PickView:
     """A manual pick always wins: it is clipped exactly as given, without approval."""
     if body.end_s <= body.start_s or body.end_s - body.start_s > MAX_PICK_S:
         raise _error(
@@ -113,7 +117,8 @@ def pick(stream_id: str, body: ManualPickRequest, _team: ContentTeamCaller) -> H
     highlight = highlights.manual(
         recording, body.start_s, body.end_s, reason="manual pick by the content team"
     )
-    return _view(highlight, highlights.submit(highlight))
+    status = highlights.submit(highlight)
+    return PickView(**_view(highlight, status).model_dump(), clip_id=highlight.clip_id)
 
 
 @router.post(

@@ -1,97 +1,60 @@
-// The content team's dashboards, locally: the same boards, panels and SQL as the Grafana
-// JSON in dashboards/generated/, run by the local server on the analytics database and
-// drawn with uPlot (npm `uplot`, pinned in web/package-lock.json).
-const $ = (id) => document.getElementById(id);
-const state = { token: null };
-const palette = ["#e5484d", "#3e63dd", "#30a46c", "#f5d90a", "#8e4ec6", "#12a594"];
+// The content team's console: sign in, then one tab per queue (hash routes) and the
+// dashboards. Each tab's module draws it; failures are told in #notice (page.js).
+import { showDashboards } from "./dashboards.js";
+import { showPicks, showTakedowns } from "./clips.js";
+import { $, attempt, expired, notice, session } from "./page.js";
+import { showApprovals, showModeration } from "./queues.js";
 
-function notice(text) { $("notice").hidden = !text; $("notice").textContent = text || ""; }
+const TABS = {
+  approvals: showApprovals,
+  picks: showPicks,
+  takedowns: () => showTakedowns(),
+  moderation: () => showModeration(),
+  dashboards: showDashboards,
+};
 
-async function get(path) {
-  const answer = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
-  const data = await answer.json().catch(() => ({}));
-  if (!answer.ok) throw new Error(answer.status === 401 ? "Your session expired: sign in again." : answer.status === 403 ? "The console is the content team's." : `The service answered ${answer.status}.`);
-  return data;
+function route() {
+  if (!session.token) return;
+  const tab = location.hash.replace(/^#\//, "") in TABS ? location.hash.slice(2) : "dashboards";
+  for (const a of document.querySelectorAll("#tabs a")) a.classList.toggle("on", a.dataset.tab === tab);
+  for (const section of document.querySelectorAll("section.tab")) section.hidden = section.id !== tab;
+  document.body.dataset.tab = tab;
+  attempt(TABS[tab]);
 }
 
-function table(panel) {
-  const head = `<tr>${panel.columns.map((c) => `<th>${c}</th>`).join("")}</tr>`;
-  const body = panel.rows.map((r) => `<tr>${r.map((v) => `<td>${v ?? ""}</td>`).join("")}</tr>`).join("");
-  const node = document.createElement("table");
-  node.innerHTML = head + body;
-  return node;
+function signedIn() {
+  $("who").textContent = `${session.user} (${session.role})`;
+  $("signin").hidden = true;
+  $("tabs").hidden = false;
+  route();
 }
 
-function chart(panel, box) {
-  // Rows are (time, [series label,] value...): one line per label, or per value column.
-  const labelled = panel.columns.length === 3 && panel.rows.some((r) => typeof r[1] === "string");
-  const times = [...new Set(panel.rows.map((r) => r[0]))].sort((a, b) => a - b);
-  const index = new Map(times.map((t, i) => [t, i]));
-  let names;
-  let series;
-  if (labelled) {
-    names = [...new Set(panel.rows.map((r) => String(r[1])))];
-    series = names.map(() => times.map(() => null));
-    for (const r of panel.rows) series[names.indexOf(String(r[1]))][index.get(r[0])] = r[2];
-  } else {
-    names = panel.columns.slice(1);
-    series = names.map(() => times.map(() => null));
-    for (const r of panel.rows) names.forEach((_, k) => { series[k][index.get(r[0])] = r[k + 1]; });
-  }
-  const opts = {
-    width: 440, height: 220,
-    series: [{}, ...names.map((n, k) => ({ label: n, stroke: palette[k % palette.length] }))],
-    axes: [{ stroke: "#9aa0ab" }, { stroke: "#9aa0ab" }],
-  };
-  return new uPlot(opts, [times, ...series], box);
-}
-
-let shown = 0;  // the latest board asked for: an older answer arriving late is dropped
-
-async function show(uid) {
-  const mine = ++shown;
-  for (const b of document.querySelectorAll("#boards button")) b.classList.toggle("on", b.dataset.uid === uid);
-  const main = $("board");
-  main.replaceChildren();
-  main.dataset.board = uid;
-  delete main.dataset.loaded;
-  let data;
-  try { data = await get(`/console/boards/${uid}?hours=${24 * 31}`); } catch (error) { notice(error.message); return; }
-  if (mine !== shown) return;
-  for (const panel of data.panels) {
-    const box = document.createElement("section");
-    box.className = "panel";
-    box.dataset.panel = panel.title;
-    box.dataset.format = panel.format;
-    box.dataset.rows = String(panel.rows.length);
-    box.innerHTML = `<h3></h3>`;
-    box.querySelector("h3").textContent = panel.title;
-    main.append(box);
-    if (!panel.rows.length) box.append(Object.assign(document.createElement("p"), { className: "empty", textContent: "No data in the range." }));
-    else if (panel.format === "time_series") chart(panel, box);
-    else box.append(table(panel));
-  }
-  main.dataset.loaded = "true";
+function signOut() {
+  sessionStorage.removeItem("liveclips.console.token");
+  session.token = null;
+  $("signin").hidden = false;
+  $("tabs").hidden = true;
+  for (const section of document.querySelectorAll("section.tab")) section.hidden = true;
 }
 
 $("signin").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const user = $("signin").user.value;
-  const answer = await fetch("/auth/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user, role: "moderator", ttl_s: 3600 }) });
-  state.token = (await answer.json()).access_token;
-  $("who").textContent = user;
-  $("signin").hidden = true;
-  let list;
-  try { list = await get("/console/boards"); } catch (error) { notice(error.message); return; }
-  for (const b of list) {
-    const button = document.createElement("button");
-    button.textContent = b.title;
-    button.dataset.uid = b.uid;
-    button.dataset.panels = JSON.stringify(b.panels);
-    button.addEventListener("click", () => show(b.uid));
-    $("boards").append(button);
-  }
-  $("boards").dataset.ready = "true";
-  show(list[0].uid);
+  notice(null);
+  const form = event.target;
+  const body = { user: form.user.value, role: form.role.value, ttl_s: 3600 };
+  const answer = await fetch("/auth/token", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  }).catch(() => null);
+  if (!answer || !answer.ok) { notice("Signing in failed: the sign-in service did not answer."); return; }
+  Object.assign(session, { token: (await answer.json()).access_token, user: body.user, role: body.role });
+  for (const key of ["token", "user", "role"]) sessionStorage.setItem(`liveclips.console.${key}`, session[key]);
+  signedIn();
 });
+
+for (const refresh of document.querySelectorAll("section.tab .refresh")) {
+  refresh.addEventListener("click", () => { notice(null); route(); });
+}
+expired.addEventListener("expired", signOut);
+window.addEventListener("hashchange", () => { notice(null); route(); });
+if (session.token) signedIn();
 document.body.dataset.ready = "true";
