@@ -1,6 +1,7 @@
 // The viewers' app: the ranked clip feed, the live-now directory with each show's chat,
 // the on-demand shows and continue watching. Plain ES modules; the API at /api/v1.
 import { ChatRoom } from "./chat.js";
+import { attach } from "./player.js";
 import { Telemetry } from "./telemetry.js";
 
 const $ = (id) => document.getElementById(id);
@@ -16,6 +17,7 @@ function sent(batch, answer) {
   if ($("notice").dataset.kind === "offline") notice(null);
 }
 let leaveView = () => {};
+let progressSent = Promise.resolve();  // the last watch-progress report, awaited by #/vod
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -107,38 +109,86 @@ function route() {
   const main = $("view");
   main.replaceChildren();
   main.dataset.view = view;
-  const views = { feed: showFeed, clip: showClip, live: id ? showLive : showDirectory, vod: showVod, search: showSearch };
+  const views = { feed: showFeed, clip: showClip, live: id ? showLive : showDirectory, vod: id ? showTitle : showVod, search: showSearch };
   (views[view] || showFeed)(main, id && decodeURIComponent(id));
 }
 
-// --- the clip feed ----------------------------------------------------------------
+// --- playing ----------------------------------------------------------------------
 
-function playable(clip) {
-  // The rendered MP4 plays everywhere; the instant clip is HLS (hls.js is not vendored).
-  return clip.rendition === "rendered" && !clip.url.includes(".m3u8");
+// The API names its own playlists (on-demand titles) at its own address and wants the
+// viewer's token for them: the page reaches the API at /api (one origin), and only
+// hls.js can send the token. Anything else (S3's signed URLs, the live edge) as it is.
+function viaApi(url) {
+  const target = new URL(url, location.href);
+  const path = target.pathname.startsWith("/api/v1/") ? target.pathname.slice(4) : target.pathname;
+  if (!path.startsWith("/v1/")) return null;
+  return { url: `/api${path}${target.search}`, headers: { Authorization: `Bearer ${state.token}` } };
 }
 
-function clipVideo(clip, sessionId) {
-  const video = el("video", { muted: "", playsinline: "", loop: "", preload: "metadata", poster: clip.poster_url });
-  video.muted = true;
-  if (playable(clip)) video.src = clip.url;
+const players = new Set();
+
+function detachAll() {
+  for (const handle of players) handle.detach();
+  players.clear();
+}
+
+async function play(video, url, { onFatal, retryMissing = 0 } = {}) {
+  const handle = await attach(video, url, { config: state.config, request: viaApi, onFatal, retryMissing });
+  players.add(handle);
+  return handle;
+}
+
+function couldNotLoad(box, text = "The video could not be loaded. Try again in a moment.") {
+  box.querySelector(".video-problem")?.remove();
+  box.append(el("p", { class: "video-problem", role: "alert" }, text));
+  box.dataset.state = "failed";
+}
+
+// play_start (ttff_ms: play asked -> first frame) and stall events of one player.
+function instrument(video, fields, onStart = () => {}) {
   let asked = 0;
   let started = false;
   video.addEventListener("play", () => { if (!asked) asked = performance.now(); });
   video.addEventListener("playing", () => {
     if (started) return;
     started = true;
-    telemetry.track("play_start", { session_id: sessionId, clip_id: clip.id, channel_id: clip.channel_id, ttff_ms: Math.round(performance.now() - (asked || performance.now())), duration_s: clip.duration_s || undefined });
-    telemetry.track("clip_play", { session_id: sessionId, clip_id: clip.id, channel_id: clip.channel_id });
+    video.dataset.startedAt = String(video.currentTime);
+    telemetry.track("play_start", { ...fields, ttff_ms: Math.round(performance.now() - (asked || performance.now())) });
+    onStart();
   });
-  video.addEventListener("waiting", () => { video.dataset.stallFrom = performance.now(); });
+  video.addEventListener("waiting", () => { if (started) video.dataset.stallFrom = performance.now(); });
   video.addEventListener("playing", () => {
-    if (!video.dataset.stallFrom || !started) return;
+    if (!video.dataset.stallFrom) return;
     const stall = Math.round(performance.now() - Number(video.dataset.stallFrom));
     delete video.dataset.stallFrom;
-    if (stall > 50) telemetry.track("stall", { session_id: sessionId, clip_id: clip.id, stall_ms: stall });
+    if (stall > 50) telemetry.track("stall", { session_id: fields.session_id, clip_id: fields.clip_id, title_id: fields.title_id, stream_id: fields.stream_id, stall_ms: stall });
   });
+}
+
+// --- the clip feed ----------------------------------------------------------------
+
+function isHls(clip) {
+  // The rendered MP4 plays as a file; the instant clip is a playlist over the recording.
+  return clip.url.includes(".m3u8");
+}
+
+function clipVideo(clip, sessionId) {
+  const video = el("video", { muted: "", playsinline: "", loop: "", preload: "metadata", poster: clip.poster_url });
+  video.muted = true;
+  if (!isHls(clip)) video.src = clip.url;
+  instrument(video, { session_id: sessionId, clip_id: clip.id, channel_id: clip.channel_id, duration_s: clip.duration_s || undefined },
+    () => telemetry.track("clip_play", { session_id: sessionId, clip_id: clip.id, channel_id: clip.channel_id }));
   return video;
+}
+
+// The card's video playing: an instant clip's player is made the first time it is wanted.
+async function startClip(card, clip) {
+  const video = card.querySelector("video");
+  if (isHls(clip) && !card.attached) {
+    card.attached = play(video, clip.url, { onFatal: () => couldNotLoad(card) });
+  }
+  await card.attached;
+  video.play().catch(() => {});
 }
 
 function shareLink(clip) {
@@ -166,7 +216,7 @@ function clipCard(clip, sessionId) {
       el("a", { href: `#/clip/${encodeURIComponent(clip.id)}`, class: "title" }, clip.title || clip.channel_id),
       el("button", { class: "share", onclick: () => share(clip, sessionId, link) }, "Share")),
     link);
-  if (!playable(clip)) card.append(el("p", { class: "hint" }, "Rendering: the clip plays in a moment."));
+  card.start = () => startClip(card, clip);
   return card;
 }
 
@@ -186,7 +236,7 @@ function showFeed(main) {
       const id = entry.target.dataset.clip;
       if (entry.isIntersecting) {
         if (!seen.has(id)) { seen.add(id); telemetry.track("clip_impression", { session_id: sessionId, clip_id: id }); }
-        if (video.src) video.play().catch(() => {});
+        entry.target.start();
       } else video.pause();
     }
   }, { threshold: 0.6 });
@@ -218,19 +268,19 @@ function showFeed(main) {
   const bottom = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) page(); }, { rootMargin: "600px" });
   bottom.observe(more);
   page();
-  leaveView = () => { watcher.disconnect(); bottom.disconnect(); telemetry.flush(); };
+  leaveView = () => { watcher.disconnect(); bottom.disconnect(); detachAll(); telemetry.flush(); };
 }
 
 async function showClip(main, clipId) {
   const sessionId = crypto.randomUUID();
+  leaveView = detachAll;
   try {
     const clip = await api("GET", `clips/${encodeURIComponent(clipId)}`);
     const card = clipCard({ ...clip, id: clip.id || clipId }, sessionId);
     card.classList.add("detail");
     main.append(el("a", { href: "#/feed", class: "back" }, "‹ Clips"), card);
-    const video = card.querySelector("video");
-    video.controls = true;
-    if (video.src) video.play().catch(() => {});
+    card.querySelector("video").controls = true;
+    card.start();
   } catch (error) {
     main.append(el("p", { class: "empty" }, error.status === 404 ? "This clip is no longer available." : "The clip could not be loaded."));
   }
@@ -275,8 +325,10 @@ function showLive(main, target) {
   const status = el("p", { id: "chat-status" }, "Joining the chat…");
   main.append(
     el("a", { href: "#/live", class: "back" }, "‹ Live"),
-    el("section", { id: "player" }, el("p", { class: "hint" }, "The live picture plays with the IVS Player in production; not in this local build (docs/viewer-app.md).")),
-    el("section", { id: "chat-box", dataset: { channel: channelId } }, status, messages, form));
+    el("div", { class: "live-layout" },
+      el("section", { id: "player", dataset: { state: "loading" } }),
+      el("section", { id: "chat-box", dataset: { channel: channelId } }, status, messages, form)));
+  showLivePicture($("player"), channelId, streamId, sessionId);
   let room = null;
   let beat = null;
   let closing = false;
@@ -320,11 +372,45 @@ function showLive(main, target) {
   }
   leaveView = () => {
     closing = true;
+    detachAll();
     room?.close();
     clearInterval(beat);
     if (streamId) telemetry.track("live_leave", { session_id: sessionId, stream_id: streamId, channel_id: channelId });
     telemetry.flush();
   };
+}
+
+// The show's picture: its playback URL from the live-now directory (IVS's, with a token
+// for a private channel), played muted; a show no longer listed has ended.
+async function onAir(channelId, streamId) {
+  const data = await api("GET", "live?limit=50");
+  return data.streams.find((s) => s.channel_id === channelId && (!streamId || s.stream_id === streamId));
+}
+
+function ended(box) {
+  box.replaceChildren(el("p", { class: "video-problem ended", role: "status" }, "This show has ended. Its recording appears under Shows once it is ready."));
+  box.dataset.state = "ended";
+}
+
+async function showLivePicture(box, channelId, streamId, sessionId) {
+  let live;
+  try { live = await onAir(channelId, streamId); } catch { couldNotLoad(box, "The video could not be loaded: the live directory did not answer."); return; }
+  if (!live) { ended(box); return; }
+  const video = el("video", { muted: "", autoplay: "", playsinline: "", controls: "" });
+  video.muted = true;
+  box.replaceChildren(video);
+  instrument(video, { session_id: sessionId, stream_id: live.stream_id, channel_id: channelId }, () => { box.dataset.state = "playing"; });
+  video.addEventListener("ended", () => ended(box));
+  // Just gone live, the first segment may not be published yet: keep asking a while.
+  await play(video, live.playback_url, {
+    retryMissing: 20,
+    onFatal: async ({ status }) => {
+      const still = await onAir(channelId, streamId).catch(() => live);
+      if (!still) ended(box);
+      else couldNotLoad(box, status === 404 ? "The video could not be loaded: the stream is not reachable." : "The video could not be loaded. Try again in a moment.");
+    },
+  });
+  video.play().catch(() => {});
 }
 
 // --- on demand --------------------------------------------------------------------
@@ -333,20 +419,59 @@ async function showVod(main) {
   const resume = el("ul", { id: "continue" });
   const titles = el("ul", { id: "titles" });
   main.append(el("h2", {}, "Continue watching"), resume, el("h2", {}, "Shows"), titles);
+  await progressSent;
   const [progress, vod] = await Promise.all([
     api("GET", "me/continue-watching?limit=20").catch(() => ({ titles: [] })),
     api("GET", "vod?limit=50").catch(() => ({ titles: [] })),
   ]);
   for (const t of progress.titles) {
-    resume.append(el("li", { dataset: { title: t.title_id } }, el("img", { src: t.poster_url || "icon.svg", alt: "" }), t.title || t.title_id,
+    resume.append(el("li", { dataset: { title: t.title_id, fraction: String(t.fraction) } },
+      el("a", { href: `#/vod/${encodeURIComponent(t.title_id)}` }, el("img", { src: t.poster_url || "icon.svg", alt: "" }), t.title || t.title_id),
       el("progress", { value: String(t.fraction), max: "1" })));
   }
   if (!progress.titles.length) resume.append(el("li", { class: "empty" }, "Nothing started yet."));
   for (const t of vod.titles) {
-    titles.append(el("li", { dataset: { title: t.id } }, el("img", { src: t.poster_url || "icon.svg", alt: "" }),
-      el("span", {}, t.title || t.id, ` · ${Math.round((t.duration_s || 0) / 60)} min · ${t.renditions.map((r) => `${r.height}p`).join(" ")}`)));
+    titles.append(el("li", { dataset: { title: t.id } }, el("a", { href: `#/vod/${encodeURIComponent(t.id)}` }, el("img", { src: t.poster_url || "icon.svg", alt: "" }),
+      el("span", {}, t.title || t.id, ` · ${Math.round((t.duration_s || 0) / 60)} min · ${t.renditions.map((r) => `${r.height}p`).join(" ")}`))));
   }
   if (!vod.titles.length) titles.append(el("li", { class: "empty" }, "No shows yet."));
+}
+
+const PROGRESS_EVERY_S = 10;
+
+async function showTitle(main, titleId) {
+  const sessionId = crypto.randomUUID();
+  const box = el("section", { id: "vod-player", dataset: { title: titleId, state: "loading" } });
+  main.append(el("a", { href: "#/vod", class: "back" }, "‹ Shows"), box);
+  let timer = null;
+  let video = null;
+  const report = (final) => {
+    if (!video || !(video.duration > 0) || !Number.isFinite(video.duration)) return;
+    const body = { kind: "vod", session_id: sessionId, position_s: video.currentTime, duration_s: video.duration, final };
+    progressSent = api("PUT", `me/progress/${encodeURIComponent(titleId)}`, body)
+      .then(() => { box.dataset.progressSaved = String(Number(box.dataset.progressSaved || 0) + 1); })
+      .catch(() => {});
+  };
+  leaveView = () => { clearInterval(timer); report(true); detachAll(); telemetry.flush(); };
+  let title;
+  let resume;
+  try {
+    [title, resume] = await Promise.all([api("GET", `vod/${encodeURIComponent(titleId)}`), api("GET", `me/progress/${encodeURIComponent(titleId)}`)]);
+  } catch (error) {
+    couldNotLoad(box, error.status === 404 ? "This show is no longer available." : "The video could not be loaded. Try again in a moment.");
+    return;
+  }
+  if (!title.hls_url) { couldNotLoad(box, "This show is not ready to play yet."); return; }
+  video = el("video", { muted: "", autoplay: "", playsinline: "", controls: "", poster: title.poster_url });
+  video.muted = true;
+  box.replaceChildren(el("h2", {}, title.title || title.id), video);
+  instrument(video, { session_id: sessionId, title_id: titleId, channel_id: title.channel_id, duration_s: title.duration_s || undefined }, () => { box.dataset.state = "playing"; });
+  video.addEventListener("loadedmetadata", () => { if (resume.position_s > 0) video.currentTime = resume.position_s; }, { once: true });
+  video.addEventListener("pause", () => report(true));
+  video.addEventListener("ended", () => report(true));
+  timer = setInterval(() => { if (!video.paused) report(false); }, PROGRESS_EVERY_S * 1000);
+  await play(video, title.hls_url, { onFatal: () => couldNotLoad(box) });
+  video.play().catch(() => {});
 }
 
 // --- start ------------------------------------------------------------------------
