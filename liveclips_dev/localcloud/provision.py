@@ -19,7 +19,7 @@ from google.cloud.tasks_v2 import Queue
 from google.pubsub_v1 import PushConfig
 
 from liveclips import resources
-from liveclips_dev.localcloud import clients
+from liveclips_dev.localcloud import clients, engagement_job
 from liveclips_dev.localcloud.ddl import split_statements
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,16 @@ def provision_pubsub(env: Mapping[str, str], functions_url: str) -> None:
             )
             log.info("moved push subscription %s -> %s", path, endpoint)
 
-    for pull in resources.PULL_SUBSCRIPTIONS:
+    # Local only, beside resources.py's: the local cloud's own engagement job reads one
+    # (engagement_job.py), made here so that it misses no event published before it runs.
+    local_pulls = (
+        resources.PullSubscription(
+            engagement_job.SUBSCRIPTION,
+            resources.PLAYER_EVENTS_TOPIC,
+            engagement_job.ACK_DEADLINE_S,
+        ),
+    )
+    for pull in (*resources.PULL_SUBSCRIPTIONS, *local_pulls):
         path = subscriber.subscription_path(project, pull.name)
         if path not in existing_subs:
             topic_path = publisher.topic_path(project, pull.topic)

@@ -32,4 +32,7 @@ SERVICES: tuple[AppService, ...] = (
     AppService("moderation-worker", "liveclips.moderation_worker.app", "/healthz"),
     # The web studio (web/studio/), the browser's live ingest and its clip events.
     AppService("studio-web", "liveclips_dev.localcloud.browser_ingest", "/healthz"),
+    # Dataflow's local stand-in: the engagement Beam job, streaming, on the DirectRunner;
+    # healthy at once, the job starts behind it (docs/adr/0015-local-engagement-job.md).
+    AppService("engagement-job", "liveclips_dev.localcloud.engagement_job", "/healthz"),
 )
