@@ -215,6 +215,15 @@ class IvsPiece(Piece):
     ivs_playback_private_key: str | None = None
     ivs_playback_token_ttl_s: int = 600
     ivs_playback_allowed_origin: str = "*"
+    # Rooms the API makes per channel (liveclips/adapters/ivschat_rooms.py): every message
+    # goes through this review handler first, the chatReview Lambda's warm alias
+    # (terraform/aws output chat_review_handler_arn); unset (locally): rooms without one.
+    chat_review_handler_arn: str | None = None
+    # What IVS Chat does with a message when that handler fails or is later than 200 ms.
+    chat_room_fallback_result: Literal["ALLOW", "DENY"] = "DENY"
+    # Where the rooms' transcripts go (terraform/aws output chat_logging_configuration_arn);
+    # unset: rooms keep no transcript.
+    chat_logging_configuration_arn: str | None = None
 
 
 class AuthPiece(Piece):

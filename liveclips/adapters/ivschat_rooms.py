@@ -2,7 +2,10 @@
 
 The room is named after the channel's id (IVS ids are alphanumeric, as room names may
 be); it is made when the channel is, or on the first token asked for a channel older
-than rooms. The review handler is the room's (terraform: the chat_review Lambda).
+than rooms. Every room gets the review handler from the settings (the chatReview
+Lambda's ARN, with the fallback IVS applies when it fails or is late), the limits of
+liveclips/domain/chat_rules.py and the transcript's logging configuration: rooms used to
+be a fixed list in terraform/aws/ivs.tf, made with the same arguments.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from botocore.config import Config
 
 from liveclips.adapters.config import settings
 from liveclips.adapters.ivschat import CHAT_ERRORS
+from liveclips.domain.chat_rules import MAX_LENGTH
 
-__all__ = ["CHAT_ERRORS", "ChatToken", "create_chat_token", "room_of_channel"]
+# IVS Chat's highest rate per room; the review handler's Redis limits are the real ones.
+MAX_MESSAGES_PER_S = 100
+
+__all__ = ["CHAT_ERRORS", "ChatToken", "create_chat_token", "room_args", "room_of_channel"]
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +52,32 @@ def _find(channel_id: str) -> str | None:
     return str(rooms[0]["arn"]) if rooms else None
 
 
+def room_args(channel_id: str) -> dict[str, Any]:
+    """CreateRoom's arguments for the channel's room."""
+    config = settings()
+    args: dict[str, Any] = {
+        "name": channel_id,
+        "tags": {"channel_id": channel_id},
+        "maximumMessageLength": MAX_LENGTH,
+        "maximumMessageRatePerSecond": MAX_MESSAGES_PER_S,
+    }
+    if config.chat_review_handler_arn:
+        args["messageReviewHandler"] = {
+            "uri": config.chat_review_handler_arn,
+            "fallbackResult": config.chat_room_fallback_result,
+        }
+    if config.chat_logging_configuration_arn:
+        args["loggingConfigurationIdentifiers"] = [config.chat_logging_configuration_arn]
+    return args
+
+
 def room_of_channel(channel_id: str) -> str:
     """The channel's room ARN, made now if it has none."""
     found = _find(channel_id)
     if found is not None:
         return found
     try:
-        made = client().create_room(name=channel_id, tags={"channel_id": channel_id})
+        made = client().create_room(**room_args(channel_id))
     except CHAT_ERRORS:
         found = _find(channel_id)  # made concurrently
         if found is None:
