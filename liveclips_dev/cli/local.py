@@ -60,6 +60,8 @@ def up(
     if "LIVECLIPS_STUDIO_URL" in env.vars:
         console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]", highlight=False)
         console.print(f"OBS server: [bold]{env.vars['LIVECLIPS_RTMP_URL']}[/] + the stream key")
+        if "LIVECLIPS_RTMPS_URL" in env.vars:  # self-signed: OBS must trust it (studio-web.md)
+            console.print(f"OBS server (RTMPS): [bold]{env.vars['LIVECLIPS_RTMPS_URL']}[/]")
     console.print(f"env file: [bold]{env.env_file}[/]")
     console.print(f'load it:  eval "$(liveclips local env --state-dir {state_dir})"')
 

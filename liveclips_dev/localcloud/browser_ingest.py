@@ -56,12 +56,18 @@ from liveclips.adapters.config import settings
 from liveclips_dev.localcloud import console_data, ivschat_ws
 from liveclips_dev.localcloud.emulators import REPO_ROOT
 from liveclips_dev.localcloud.live_ingest import LiveIngest, LivePlaylists, input_args, live_root
-from liveclips_dev.localcloud.rtmp_ingest import KEY_RECHECK_S, RtmpIngest, serve_in_thread
+from liveclips_dev.localcloud.rtmp_ingest import (
+    KEY_RECHECK_S,
+    RtmpIngest,
+    self_signed_tls,
+    serve_in_thread,
+)
 
 log = logging.getLogger("liveclips.browser_ingest")
 WEB_ROOT = REPO_ROOT / "web" / "studio"
 VIEWER_ROOT = REPO_ROOT / "web" / "viewer"  # the viewers' app (docs/viewer-app.md)
 CONSOLE_ROOT = REPO_ROOT / "web" / "console"  # the content team's dashboards
+SHARED_ROOT = REPO_ROOT / "web" / "shared"  # modules both pages import, as their ./shared/
 NODE_MODULES = REPO_ROOT / "web" / "node_modules"  # npm ci --prefix web (web/package-lock.json)
 # The pinned front-end packages the pages load, each as its package's own dist folder.
 VENDORED = {
@@ -405,13 +411,18 @@ async def token(request: Request) -> Response:
 
 
 async def config(request: Request) -> Response:
-    """What the page needs to know of this deployment (a static file in production)."""
+    """What the page needs to know of this deployment (a static file in production).
+
+    Dev only: `?broadcaster=ivs` (the page passes its own query on) picks the IVS Web
+    Broadcast SDK, as production's config.json does, to try it here."""
     host = request.url.netloc
+    ivs_wanted = request.query_params.get("broadcaster") == "ivs"
     return JSONResponse(
         {
-            "broadcaster": "local",
+            "broadcaster": "ivs" if ivs_wanted else "local",
             "ingestUrl": f"ws://{host}/ingest",
-            "rtmpServer": os.environ.get("LIVECLIPS_RTMP_URL", ""),
+            "rtmpServer": os.environ.get("LIVECLIPS_RTMPS_URL", ""),
+            "rtmpPlainServer": os.environ.get("LIVECLIPS_RTMP_URL", ""),
             # IVS Chat's messaging endpoint (wss://edge.ivschat.<region>.amazonaws.com)
             "chatUrl": f"ws://{host}/chat",
             # The viewer's player: "hls" (native HLS or hls.js) here, "ivs" in production.
@@ -450,6 +461,10 @@ def build_app(web_root: Path = WEB_ROOT) -> Starlette:
             Route("/api/{path:path}", api_proxy, methods=["GET", "POST", "PUT", "DELETE"]),
             WebSocketRoute("/ingest", ingest),
             WebSocketRoute("/chat", ivschat_ws.chat_socket),
+            # Each page reaches the shared modules as its own ./shared/, as each page's
+            # bucket holds a copy in production.
+            Mount("/viewer/shared", StaticFiles(directory=SHARED_ROOT)),
+            Mount("/shared", StaticFiles(directory=SHARED_ROOT)),
             Mount("/viewer", StaticFiles(directory=VIEWER_ROOT, html=True)),
             # IVS's playback edge: each channel's live playlist (its playbackUrl locally).
             Mount("/live", LivePlaylists(live_root())),
@@ -478,6 +493,10 @@ def main() -> None:
             claimed_channel_of_key, _rtmp, on_end=release, key_is_current=key_is_current
         )
         serve_in_thread(rtmp.hostname or args.host, rtmp.port, rtmp_ingest)
+        rtmps = urlsplit(os.environ.get("LIVECLIPS_RTMPS_URL", ""))
+        if rtmps.scheme == "rtmps" and rtmps.port:  # TLS in front of the same ingest
+            host = rtmps.hostname or args.host
+            serve_in_thread(host, rtmps.port, rtmp_ingest, tls=self_signed_tls(host))
     try:
         uvicorn.run(
             build_app(), host=args.host, port=args.port, log_level="warning", ws="websockets-sansio"

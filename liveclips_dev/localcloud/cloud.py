@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 # cloud_env() names these services' URLs whether or not they are in the services tuple.
 _URL_SERVICES = (
     "functions", "clip-worker", "api", "mediaconvert", "openai", "ivschat", "ivs", "studio-web",
-    "rtmp-ingest",  # a port only: studio-web serves the RTMP ingest there
+    "rtmp-ingest", "rtmps-ingest",  # ports only: studio-web serves the RTMP(S) ingest there
 )  # fmt: skip
 
 

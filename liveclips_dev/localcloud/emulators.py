@@ -180,6 +180,8 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
            if "studio-web" in ports else {}),
         **({"LIVECLIPS_RTMP_URL": f"rtmp://{host}:{ports['rtmp-ingest']}/app/"}
            if "rtmp-ingest" in ports else {}),
+        **({"LIVECLIPS_RTMPS_URL": f"rtmps://{host}:{ports['rtmps-ingest']}/app/"}
+           if "rtmps-ingest" in ports else {}),
     }  # fmt: skip
 
 

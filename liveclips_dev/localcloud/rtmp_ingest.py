@@ -9,13 +9,20 @@ a wrong or revoked key (or a channel already live) closes the connection before 
 media is recorded. From there
 it is the browser ingest's path (liveclips_dev/localcloud/live_ingest.py): the same layout and
 events.
+
+RTMPS (``rtmps://127.0.0.1:<port>/app/<stream key>``, what OBS sends IVS on 443) is TLS
+in front of the same handler: the TLS is ended here with a self-signed certificate made
+at start (``self_signed_tls``), and the RTMP inside goes the same way, key check included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import ipaddress
 import logging
+import ssl
 import struct
 import tempfile
 from collections.abc import Callable
@@ -98,8 +105,10 @@ class RtmpIngest:
         self.refused: list[str] = []
         self.cut_off: list[str] = []  # channels whose encoder lost its key while live
 
-    async def serve(self, host: str, port: int) -> asyncio.Server:
-        return await asyncio.start_server(self._handle, host, port)
+    async def serve(
+        self, host: str, port: int, tls: ssl.SSLContext | None = None
+    ) -> asyncio.Server:
+        return await asyncio.start_server(self._handle, host, port, ssl=tls)
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         private = free_ports(1)[0]
@@ -166,15 +175,59 @@ class RtmpIngest:
                 return
 
 
-def serve_in_thread(host: str, port: int, ingest: RtmpIngest) -> Any:
-    """Run the RTMP server on its own event loop in a daemon thread."""
+def self_signed_tls(host: str, days: int = 30) -> ssl.SSLContext:
+    """A server context with a fresh self-signed certificate for ``host`` (an IP or a
+    name). Dev only: an encoder trusts it with ``-tls_verify 0`` or takes the certificate
+    as its CA (``ssl.get_server_certificate`` reads it off the port)."""
+    from cryptography import x509  # noqa: PLC0415  # a dev dependency, only for RTMPS
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    try:
+        san: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        san = x509.DNSName(host)
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([san]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = Path(tempfile.mkdtemp(prefix="liveclips-rtmps-"))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+def serve_in_thread(
+    host: str, port: int, ingest: RtmpIngest, tls: ssl.SSLContext | None = None
+) -> Any:
+    """Run the RTMP (or, with ``tls``, RTMPS) server on its own event loop in a thread."""
     import threading  # noqa: PLC0415
 
     loop = asyncio.new_event_loop()
 
     def run() -> None:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(ingest.serve(host, port))
+        loop.run_until_complete(ingest.serve(host, port, tls))
         loop.run_forever()
 
     thread = threading.Thread(target=run, name="rtmp-ingest", daemon=True)
