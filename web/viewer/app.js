@@ -13,6 +13,9 @@ function sent(batch, answer) {
   const data = document.body.dataset;
   data.eventsSent = String(Number(data.eventsSent || 0) + answer.accepted);
   data.eventsRejected = String(Number(data.eventsRejected || 0) + answer.rejected.length);
+  const refused = new Set(answer.rejected.map((r) => r.index));
+  const kinds = new Set([...(data.kindsAccepted || "").split(" ").filter(Boolean), ...batch.filter((_, i) => !refused.has(i)).map((e) => e.kind)]);
+  data.kindsAccepted = [...kinds].join(" ");
   if (answer.rejected.length) console.warn("player events refused", answer.rejected);
   if ($("notice").dataset.kind === "offline") notice(null);
 }
@@ -403,7 +406,7 @@ async function showLivePicture(box, channelId, streamId, sessionId) {
   video.addEventListener("ended", () => ended(box));
   // Just gone live, the first segment may not be published yet: keep asking a while.
   await play(video, live.playback_url, {
-    retryMissing: 20,
+    retryMissing: 12,
     onFatal: async ({ status }) => {
       const still = await onAir(channelId, streamId).catch(() => live);
       if (!still) ended(box);
