@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from liveclips.adapters import spanner_clips, spanner_highlights
+from liveclips.adapters import s3, spanner_clips, spanner_highlights
+from liveclips.adapters.clip_sources import source_for
+from liveclips.adapters.config import settings
 from liveclips.adapters.spanner_highlights import Candidate, DecisionConflict
 from liveclips.api import pagination
 from liveclips.api.auth import ContentTeamCaller
@@ -17,11 +19,15 @@ from liveclips.api.errors import documented
 from liveclips.api.models import HighlightView, ManualPickRequest, TakedownRequest, TakedownView
 from liveclips.contracts.events import HighlightDetected
 from liveclips.domain.clip_presets import FEED_PRESET
+from liveclips.domain.hls import HLS_MEDIA_TYPE, NotYetAvailable
+from liveclips.domain.instant_clip import instant_manifest
 from liveclips.services import highlights
 
 log = logging.getLogger("liveclips.api.highlights")
 router = APIRouter(prefix="/v1", tags=["content team"])
 MAX_PICK_S = 180.0
+# Not recorded that far yet, a playlist not covering the window, or S3 failing.
+_UNREADABLE: tuple[type[Exception], ...] = (NotYetAvailable, ValueError, *s3.STORAGE_ERRORS)
 ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -47,6 +53,28 @@ def _view(highlight: HighlightDetected, status: str) -> HighlightView:
 @router.get("/highlights/pending", response_model=list[HighlightView])
 def pending(_team: ContentTeamCaller, limit: int = Query(20, ge=1, le=100)) -> list[HighlightView]:
     return [_view(h, "PENDING_APPROVAL") for h in spanner_highlights.pending(limit)]
+
+
+@router.get(
+    "/highlights/{highlight_id}/preview.m3u8",
+    response_class=Response,
+    responses=documented(404, 409),
+)
+def preview(highlight_id: str, _team: ContentTeamCaller) -> Response:
+    """The highlight's window of its recording, as an HLS playlist of the recording's own
+    segments (signed, as an instant clip's): what the team watches before approving. No
+    clip is made, so a pending highlight stays out of the feed."""
+    candidate = spanner_highlights.find(highlight_id)
+    if candidate is None:
+        raise _error(404, "highlight_not_found", f"no highlight {highlight_id}")
+    h = candidate.highlight
+    try:
+        source = source_for(h.bucket, h.recording_prefix, settings().clip_max_height)
+        text = instant_manifest(source.playlist(), h.clip_start_s, h.clip_end_s, source.url)
+    except _UNREADABLE as error:
+        why = f"the recording cannot be read: {error}"
+        raise _error(409, "preview_unavailable", why) from error
+    return Response(text, media_type=HLS_MEDIA_TYPE)
 
 
 def _decided(candidate: Candidate | None, wanted: str) -> HighlightView:

@@ -132,6 +132,15 @@ def test_the_team_approves_a_marquee_highlight_and_its_clip_is_in_a_viewers_feed
     team.wait_for_selector(card)
     assert "the crowd roars" in team.text_content(card)
     assert "score 42.0" in team.text_content(card)
+    team.click(f"{card} button[data-act=preview]")  # its moment plays before it is approved
+    team.wait_for_selector(f"{card} video[data-preview=playing]", timeout=60_000)
+    team.wait_for_function(
+        "v => v.currentTime > 0.5", arg=team.locator(f"{card} video").element_handle()
+    )
+    early = httpx.get(
+        f"{cloud['LIVECLIPS_API_URL']}/v1/clips/{waiting.clip_id}", headers=bearer("console-fan")
+    )
+    assert early.status_code == 404, "a preview makes no clip"
     shot(team, "console-approvals-01-waiting")
 
     # WHEN the team approves it in the console

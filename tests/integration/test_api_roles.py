@@ -70,6 +70,7 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "POST /v1/streams/{stream_id}/picks": TEAM,
     "POST /v1/clips/{clip_id}/takedown": TEAM,
     "GET /v1/takedowns": TEAM,
+    "GET /v1/highlights/{highlight_id}/preview.m3u8": TEAM,
     "POST /v1/clips/{clip_id}/restore": TEAM,
     "GET /v1/moderation/queue": TEAM,
     "POST /v1/moderation/rooms/{room_id}/messages/{message_id}/decision": TEAM,

@@ -134,3 +134,14 @@ def test_an_appealed_message_is_in_the_queue_with_the_appeals_text(http):
     assert [(h["kind"], h["note"]) for h in item["history"] if h["kind"] == "appeal"] == [
         ("appeal", "it was a quote")
     ]
+
+
+def test_a_preview_of_a_highlight_whose_recording_cannot_be_read_is_a_clear_409(http):
+    nowhere = highlight(channel())  # its recording prefix holds no playlist
+    spanner_highlights.record(nowhere, "PENDING_APPROVAL")
+
+    answer = http.get(f"/v1/highlights/{nowhere.highlight_id}/preview.m3u8", headers=team())
+    unknown = http.get("/v1/highlights/nope/preview.m3u8", headers=team())
+
+    assert (answer.status_code, answer.json()["detail"]["code"]) == (409, "preview_unavailable")
+    assert (unknown.status_code, unknown.json()["detail"]["code"]) == (404, "highlight_not_found")

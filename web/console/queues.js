@@ -1,6 +1,7 @@
 // The content team's queues of decisions: marquee highlights waiting for approval, and
 // the AI moderation's flagged (and appealed) chat.
 import { $, api, attempt, el, notice, session, when } from "./page.js";
+import { preview } from "./preview.js";
 
 const button = (text, onclick, act) => el("button", { type: "button", dataset: { act }, onclick }, text);
 
@@ -31,7 +32,10 @@ function highlightCard(h) {
         : `Rejected by ${session.user}: ${why.value.trim()}`);
     } catch (error) { await afterConflict(error, showApprovals); }
   };
+  const screen = el("div", { class: "preview" },
+    button("▶ Preview the moment", () => preview(screen, h.id, (text) => notice(text)), "preview"));
   card.append(
+    screen,
     el("h3", {}, `${h.channel_id} · score ${h.score.toFixed(1)}`),
     el("p", {}, `${h.kind} moment ${h.start_s.toFixed(1)}–${h.end_s.toFixed(1)} s of recording ${h.recording_id}: ${h.reason}`),
     el("p", { class: "muted" }, evidence ? `Evidence: ${evidence}` : "No evidence recorded"),
