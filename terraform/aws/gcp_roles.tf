@@ -37,6 +37,14 @@ locals {
       { Action = ["ivs:ListStreams", "ivs:ListStreamKeys"], Resource = ["*"] }, # list calls: IVS scopes them to no resource
       { Action = ["s3:PutObject"], Resource = ["${local.uploads}/*"] },
       { Action = ["s3:GetObject"], Resource = ["${local.media}/*", "${local.recordings}/*"] },
+      # A chat room per channel, made with a channel_id tag and the transcripts' logging
+      # configuration (liveclips/adapters/ivschat_rooms.py), and viewers' chat tokens.
+      {
+        Action   = ["ivschat:CreateRoom", "ivschat:TagResource", "ivschat:CreateChatToken"]
+        Resource = ["arn:aws:ivschat:${local.region}:${local.account}:room/*"]
+      },
+      { Action = ["ivschat:CreateRoom"], Resource = [aws_ivschat_logging_configuration.chat.arn] },
+      { Action = ["ivschat:ListRooms"], Resource = ["*"] }, # a list call: IVS Chat scopes it to no resource
     ]
     # The AI moderation's actions in chat.
     "moderation-worker" = [

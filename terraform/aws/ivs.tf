@@ -44,17 +44,8 @@ resource "aws_ivschat_logging_configuration" "chat" {
   }
 }
 
-# Every message goes through the review Lambda (serverless.yml chatReview) before
-# anyone sees it; limits match liveclips/domain/chat_rules.py (500 characters).
-resource "aws_ivschat_room" "room" {
-  for_each                          = var.chat_rooms
-  name                              = each.value
-  maximum_message_length            = 500
-  maximum_message_rate_per_second   = 100
-  logging_configuration_identifiers = [aws_ivschat_logging_configuration.chat.arn]
-
-  message_review_handler {
-    uri             = local.chat_review_function_arn
-    fallback_result = var.chat_fallback_result
-  }
-}
+# No rooms here: the API makes one per channel (CreateRoom in
+# liveclips/adapters/ivschat_rooms.py, named after the channel), with the chatReview
+# Lambda's warm alias as its message review handler, the fallback result, the limits of
+# liveclips/domain/chat_rules.py and this logging configuration, all from its settings
+# (terraform/gcp/run.tf). A fixed list of rooms here would be rooms of no channel.

@@ -35,8 +35,14 @@ output "mediaconvert_queue_arn" {
   value = aws_media_convert_queue.main.arn
 }
 
-output "chat_rooms" {
-  value = { for name, room in aws_ivschat_room.room : name => room.arn }
+# For terraform/gcp (chat_logging_configuration_arn): the API names it on the rooms it makes.
+output "chat_logging_configuration_arn" {
+  value = aws_ivschat_logging_configuration.chat.arn
+}
+
+output "chat_review_handler_arn" {
+  description = "What the API passes as each room's message review handler (terraform/gcp computes the same ARN)."
+  value       = local.chat_review_function_arn
 }
 
 output "buckets" {

@@ -58,15 +58,3 @@ variable "uploads_retention_days" {
   type        = number
   default     = 30
 }
-
-variable "chat_rooms" {
-  description = "IVS Chat rooms to create; leave empty until serverless.yml has deployed chatReview (docs/deploy.md, step 9)."
-  type        = set(string)
-  default     = []
-}
-
-variable "chat_fallback_result" {
-  description = "What IVS Chat does with a message when the review handler fails or is late (200 ms)."
-  type        = string
-  default     = "DENY"
-}

@@ -24,6 +24,13 @@ locals {
           LIVECLIPS_TRUST_FORWARDED_FOR = "true"
           # A uvicorn process per vCPU: p99 10 ms at 500 req/s on 2 (docs/benchmarks.md).
           WEB_CONCURRENCY = "2"
+          # The rooms it makes per channel: every message reviewed by the chatReview
+          # Lambda's warm alias (serverless.yml), named as terraform/aws/locals.tf names it.
+          LIVECLIPS_CHAT_REVIEW_HANDLER_ARN   = "arn:aws:lambda:${var.aws_region}:${var.aws_account_id}:function:liveclips-aws-${var.aws_stage}-chatReview:provisioned"
+          LIVECLIPS_CHAT_ROOM_FALLBACK_RESULT = var.chat_room_fallback_result
+        },
+        var.chat_logging_configuration_arn == "" ? {} : {
+          LIVECLIPS_CHAT_LOGGING_CONFIGURATION_ARN = var.chat_logging_configuration_arn
         },
         # Unset until terraform/aws has run: channels then do not record, and media URLs
         # are S3-presigned rather than CloudFront-signed (liveclips/adapters/config.py).

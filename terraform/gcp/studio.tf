@@ -1,16 +1,54 @@
-# The creators' web studio (web/studio/: static files, no build) from a private bucket
-# through Cloud CDN, behind one HTTPS load balancer that also fronts the API under /api/:
-# the page calls api/v1/... on its own origin, as it does locally (no CORS). The files are
-# uploaded by this module (google_storage_bucket_object below), so `terraform apply`
-# after a change to web/studio/ deploys the page; config.json points the page at IVS.
+# The three web front ends (static files, no build) from one private bucket through Cloud
+# CDN, behind one HTTPS load balancer that also fronts the API under /api/: each page calls
+# api/v1/... on its own origin, as it does locally (no CORS). Paths are the local studio
+# server's: the creators' studio (web/studio/) at /, the viewers' app (web/viewer/) at
+# /viewer/, the content team's console (web/console/) at /console/, and the npm packages'
+# built files the pages load at /vendor/<name>/. The files are uploaded by this module
+# (google_storage_bucket_object below), so `terraform apply` after a change to web/
+# deploys the pages; config.json points them at IVS and IVS Chat.
 locals {
-  studio_root  = "${path.module}/../../web/studio"
-  studio_files = fileset(local.studio_root, "*.{html,js,css}")
-  studio_types = {
-    html = "text/html; charset=utf-8"
-    js   = "text/javascript; charset=utf-8"
-    css  = "text/css; charset=utf-8"
+  web_root = "${path.module}/../../web"
+  web_sites = {
+    studio  = ""
+    viewer  = "viewer/"
+    console = "console/"
   }
+  web_pages = merge([
+    for site, prefix in local.web_sites : {
+      for file in fileset("${local.web_root}/${site}", "*.{html,js,css,svg,webmanifest}") :
+      "${prefix}${file}" => "${local.web_root}/${site}/${file}"
+    }
+  ]...)
+  # What the pages load from web/node_modules (pinned by web/package-lock.json; `make
+  # setup` installs it, so apply from a set-up checkout), at the paths where the local
+  # server mounts each package's dist/ (VENDORED in liveclips_dev/localcloud/browser_ingest.py).
+  # tests/unit/test_web_hosting.py checks that every /vendor/ file a page names is here.
+  web_vendored = {
+    "vendor/hls/hls.min.mjs"                           = "hls.js/dist/hls.min.mjs"
+    "vendor/uplot/uPlot.iife.min.js"                   = "uplot/dist/uPlot.iife.min.js"
+    "vendor/uplot/uPlot.min.css"                       = "uplot/dist/uPlot.min.css"
+    "vendor/ivs-broadcast/amazon-ivs-web-broadcast.js" = "amazon-ivs-web-broadcast/dist/amazon-ivs-web-broadcast.js"
+  }
+  web_files = merge(
+    local.web_pages,
+    { for key, file in local.web_vendored : key => "${local.web_root}/node_modules/${file}" },
+  )
+  web_types = {
+    html        = "text/html; charset=utf-8"
+    js          = "text/javascript; charset=utf-8"
+    mjs         = "text/javascript; charset=utf-8"
+    css         = "text/css; charset=utf-8"
+    svg         = "image/svg+xml"
+    webmanifest = "application/manifest+json"
+  }
+  # A page's folder answers with its index.html (a bucket has no directory index).
+  web_index = {
+    "/"         = "/index.html"
+    "/viewer/"  = "/viewer/index.html"
+    "/console/" = "/console/index.html"
+  }
+  # The IVS Chat messaging endpoint the viewer's chat connects to with its token.
+  ivschat_messaging_url = "wss://edge.ivschat.${var.aws_region}.amazonaws.com"
 }
 
 resource "google_storage_bucket" "studio" {
@@ -46,23 +84,28 @@ resource "google_storage_bucket_iam_member" "studio_cdn_fill" {
 }
 
 resource "google_storage_bucket_object" "studio" {
-  for_each       = local.studio_files
+  for_each       = local.web_files
   bucket         = google_storage_bucket.studio.name
-  name           = each.value
-  source         = "${local.studio_root}/${each.value}"
-  content_type   = local.studio_types[regex("[a-z]+$", each.value)]
+  name           = each.key
+  source         = each.value
+  content_type   = local.web_types[regex("[a-z]+$", each.key)]
   cache_control  = "public, max-age=300" # a new page is live everywhere within 5 min
-  detect_md5hash = filemd5("${local.studio_root}/${each.value}")
+  detect_md5hash = filemd5(each.value)
 }
 
-# What the local server answers at /config.json: in production the page broadcasts with
-# the IVS Web Broadcast SDK to the channel's own ingest endpoint.
+# What the local server answers at /config.json, for all three pages: in production the
+# studio broadcasts with the IVS Web Broadcast SDK to the channel's own ingest endpoint,
+# and the viewer's chat talks to IVS Chat's messaging endpoint. The viewer plays with
+# hls.js (IVS playback URLs are plain HLS): npm amazon-ivs-player ships a CommonJS build
+# only, which a page without a build step cannot load (docs/deploy.md).
 resource "google_storage_bucket_object" "studio_config" {
   bucket        = google_storage_bucket.studio.name
   name          = "config.json"
   content_type  = "application/json"
   cache_control = "no-cache"
-  content       = jsonencode({ broadcaster = "ivs", rtmpServer = "" })
+  content = jsonencode({
+    broadcaster = "ivs", rtmpServer = "", chatUrl = local.ivschat_messaging_url, player = "hls"
+  })
 }
 
 resource "google_compute_backend_bucket" "studio" {
@@ -129,6 +172,38 @@ resource "google_compute_url_map" "studio" {
       route_action {
         url_rewrite {
           path_prefix_rewrite = "/"
+        }
+      }
+    }
+
+    dynamic "route_rules" {
+      for_each = local.web_index
+      content {
+        priority = 2 + index(keys(local.web_index), route_rules.key)
+        service  = google_compute_backend_bucket.studio.id
+        match_rules {
+          full_path_match = route_rules.key
+        }
+        route_action {
+          url_rewrite {
+            path_prefix_rewrite = route_rules.value
+          }
+        }
+      }
+    }
+
+    # /viewer and /console without the slash: the pages' relative URLs need it.
+    dynamic "route_rules" {
+      for_each = [for path in keys(local.web_index) : path if path != "/"]
+      content {
+        priority = 10 + route_rules.key
+        match_rules {
+          full_path_match = trimsuffix(route_rules.value, "/")
+        }
+        url_redirect {
+          path_redirect          = route_rules.value
+          redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+          strip_query            = false
         }
       }
     }

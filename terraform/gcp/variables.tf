@@ -111,3 +111,20 @@ variable "studio_domain" {
   description = "The web studio's host name (DNS A record to the output studio_ip); its managed certificate is issued for it."
   type        = string
 }
+
+variable "chat_room_fallback_result" {
+  description = "What IVS Chat does with a message of the rooms the API makes when the review handler fails or is late (200 ms): ALLOW or DENY."
+  type        = string
+  default     = "DENY"
+
+  validation {
+    condition     = contains(["ALLOW", "DENY"], var.chat_room_fallback_result)
+    error_message = "chat_room_fallback_result is ALLOW or DENY."
+  }
+}
+
+variable "chat_logging_configuration_arn" {
+  description = "terraform/aws output chat_logging_configuration_arn: where the rooms' transcripts go; empty until terraform/aws has run (rooms then keep none)."
+  type        = string
+  default     = ""
+}
