@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -78,7 +79,11 @@ def ensure_subscription(project: str) -> None:
         subscriber.close()
 
 
-def run_forever(status: JobStatus, restart_after_s: float = RESTART_AFTER_S) -> None:
+def run_forever(
+    status: JobStatus,
+    restart_after_s: float = RESTART_AFTER_S,
+    pause: Callable[[float], None] = time.sleep,
+) -> None:
     # Imported here, behind the health answer: Beam and the clients take seconds to load.
     from liveclips.adapters.config import settings  # noqa: PLC0415
     from pipelines.engagement import pipeline  # noqa: PLC0415
@@ -99,7 +104,7 @@ def run_forever(status: JobStatus, restart_after_s: float = RESTART_AFTER_S) -> 
             log.exception("engagement job failed; starting it again in %.0f s", restart_after_s)
             status.last_error = f"{type(exc).__name__}: {exc}"[:500]
         status.state = "restarting"
-        time.sleep(restart_after_s)
+        pause(restart_after_s)
 
 
 def _handler(status: JobStatus) -> type[BaseHTTPRequestHandler]:
