@@ -1,11 +1,15 @@
 // The creators' web studio: sign in, channels and stream keys, go live, "Clip that",
 // and the show's highlights and clips as the pipeline publishes them (server-sent events).
 import { broadcasterFor } from "./broadcast.js";
+import { ChatRoom, notSent } from "./shared/ivschat.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { token: null, user: null, channels: [], channel: null, keys: {}, live: null };
-let config = { broadcaster: "local", ingestUrl: `ws://${location.host}/ingest`, rtmpServer: "" };
+let config = {
+  broadcaster: "local", ingestUrl: `ws://${location.host}/ingest`, rtmpServer: "", chatUrl: `ws://${location.host}/chat`,
+};
 let events = null;
+let room = null; // the channel's IVS Chat room, joined as the creator
 
 function say(text, kind = "error") {
   const box = $("message");
@@ -100,15 +104,11 @@ function watch(channel) {
   // and what was done about it (IVS Chat DeleteMessage / DisconnectUser).
   events.addEventListener("chat.message", (e) => {
     const m = JSON.parse(e.data);
-    const li = document.createElement("li");
-    li.id = `chat-${m.message_id}`;
-    Object.assign(li.dataset, { message: m.message_id, review: "allowed" });
-    const verdict = document.createElement("span");
-    verdict.className = "verdict";
-    verdict.textContent = "review: allowed · AI: pending";
-    li.append(`${m.user_id}: ${m.text}`, verdict);
+    const li = chatLine(m.message_id, m.user_id, m.text);
+    if (li.dataset.review) return; // redelivered
+    li.dataset.review = "allowed";
+    li.querySelector(".verdict").textContent = "review: allowed · AI: pending";
     if (m.room_arn) li.append(chatActions(channel, m, li));
-    $("chat").append(li);
   });
   events.addEventListener("moderation.verdict", (e) => {
     const v = JSON.parse(e.data);
@@ -125,6 +125,97 @@ function watch(channel) {
     item("clips", `${c.rendition} clip ${c.start_s.toFixed(1)}–${c.end_s.toFixed(1)} s (${c.preset})`,
       { rendition: c.rendition, start: c.start_s, end: c.end_s, clip: c.clip_id, highlight: c.highlight_id });
   });
+}
+
+// One line per chat message, whichever comes first: the room's MESSAGE (IVS Chat's
+// WebSocket) or the review's chat.message event (SSE), which adds the verdict and actions.
+function chatLine(messageId, userId, text) {
+  const found = document.getElementById(`chat-${messageId}`);
+  if (found) return found;
+  const li = document.createElement("li");
+  li.id = `chat-${messageId}`;
+  Object.assign(li.dataset, { message: messageId, user: userId });
+  const verdict = document.createElement("span");
+  verdict.className = "verdict";
+  li.append(`${userId}: ${text}`, verdict);
+  $("chat").append(li);
+  return li;
+}
+
+function chatStatus(text, error = false) {
+  $("chat-status").textContent = text;
+  $("chat-status").className = error ? "error" : "";
+}
+
+// The creator in the channel's room: a chat token from the API (the owner may also
+// delete and disconnect), then IVS Chat's messaging WebSocket at config.chatUrl.
+async function joinChat(channel) {
+  room?.close();
+  room = null;
+  $("send").disabled = true;
+  chatStatus("joining the chat…");
+  let token;
+  try {
+    token = await api("POST", `channels/${channel.id}/chat-token`, { session_duration_minutes: 180 });
+  } catch (error) {
+    chatStatus(`The chat is unavailable (${error.message}); the page keeps showing it as it comes.`, true);
+    return;
+  }
+  if (state.channel !== channel) return;
+  const joined = new ChatRoom(config.chatUrl, token.token, {
+    onOpen: () => {
+      chatStatus(`in the chat as ${token.user_id}`);
+      $("send").disabled = false;
+      $("studio").dataset.chat = "joined";
+    },
+    onMessage: (m, mine) => {
+      const pending = mine && document.querySelector(`#chat li[data-request="${CSS.escape(mine.RequestId)}"]`);
+      if (pending && !document.getElementById(`chat-${m.Id}`)) {
+        pending.id = `chat-${m.Id}`;
+        pending.classList.remove("pending");
+        Object.assign(pending.dataset, { message: m.Id });
+        pending.querySelector(".verdict").textContent = "sent";
+        return;
+      }
+      pending?.remove();
+      chatLine(m.Id, m.Sender.UserId, m.Content);
+    },
+    onEvent: (e) => {
+      if (e.EventName !== "aws:DELETE_MESSAGE") return;
+      const gone = document.getElementById(`chat-${e.Attributes.MessageID}`);
+      if (gone) gone.dataset.deleted = "true";
+    },
+    onError: (e, request) => {
+      const line = request && document.querySelector(`#chat li[data-request="${CSS.escape(request.RequestId)}"]`);
+      if (!line) { chatStatus(`The chat said: ${notSent(e.ErrorCode)}`, true); return; }
+      line.classList.replace("pending", "refused");
+      line.dataset.refused = String(e.ErrorCode);
+      line.querySelector(".verdict").textContent = notSent(e.ErrorCode);
+    },
+    onClose: (code, reason) => {
+      if (room !== joined) return; // left on purpose (another channel)
+      $("send").disabled = true;
+      $("studio").dataset.chat = "closed";
+      chatStatus(code === 4401 ? "The chat session expired: open the channel again to rejoin."
+        : `The chat connection closed (${code}${reason ? ": " + reason : ""}): open the channel again to rejoin.`, true);
+    },
+  });
+  room = joined;
+}
+
+function sendChat(form) {
+  const text = form.text.value.trim();
+  if (!text || !room) return;
+  const requestId = room.send(text);
+  const li = document.createElement("li");
+  li.className = "pending";
+  Object.assign(li.dataset, { request: requestId, user: state.user });
+  const verdict = document.createElement("span");
+  verdict.className = "verdict";
+  verdict.textContent = "sending…";
+  li.append(`${state.user}: ${text}`, verdict);
+  $("chat").append(li);
+  form.text.value = "";
 }
 
 function button(text, onclick, data = {}) {
@@ -260,13 +351,17 @@ async function afterShow(channel, vodTitleId) {
 function openStudio(channel) {
   state.channel = channel;
   $("studio").hidden = false;
+  $("studio").dataset.channel = channel.id;
   $("studio-channel").textContent = channel.name;
   $("obs-server").textContent = config.rtmpServer || channel.ingest_server;
+  $("obs-server-plain").textContent = config.rtmpPlainServer || "";
+  $("obs-plain").hidden = !config.rtmpPlainServer;
   $("after").hidden = true;
   $("highlights").replaceChildren();
   $("chat").replaceChildren();
   $("clips").replaceChildren();
   watch(channel);
+  joinChat(channel);
   loadPrograms(channel).catch((error) => say(error.message));
 }
 
@@ -299,9 +394,13 @@ async function goLive() {
     say(`The camera, screen or microphone was not allowed (${error.name}): allow them in the browser and press Go live again.`);
     return;
   }
-  $("preview").srcObject = stream;
+  const ivs = config.broadcaster === "ivs";
+  $("preview").hidden = ivs; // the SDK draws what it sends on its own canvas
+  $("ivs-preview").hidden = !ivs;
+  $("preview").srcObject = ivs ? null : stream;
   say("");
   $("status").textContent = "connecting…";
+  $("go-live").disabled = true; // until it is live or has failed
   const stopTracks = () => stream.getTracks().forEach((t) => t.stop());
   state.live = broadcasterFor(config, channel, key, {
     onLive: ({ streamId }) => {
@@ -330,12 +429,19 @@ async function goLive() {
         already_live: "Another encoder (OBS, another tab) is live on this channel: end it first.",
         ingest_down: "The ingest is not reachable: is the local cloud up? Nothing was broadcast.",
         dropped: "The connection to the ingest dropped. Everything recorded until then is kept; press Go live to start again.",
+        ivs_unreachable: `Could not reach the IVS ingest (${channel.ingest_endpoint}): nothing was broadcast. ` +
+          `Check the network and press Go live again; the stream key is kept (${message}).`,
+        bad_endpoint: `Could not reach the IVS ingest: the channel's ingest endpoint (${channel.ingest_endpoint}) is not ` +
+          `one the IVS Web Broadcast SDK takes, so nothing was broadcast (${message}).`,
+        unsupported: "This browser cannot broadcast to IVS (the IVS Web Broadcast SDK does not support it): " +
+          "use a current Chrome, Edge, Firefox or Safari, or stream from OBS.",
+        sdk_missing: `The IVS Web Broadcast SDK did not load (${message}): reload the page; nothing was broadcast.`,
       }[code] || `Broadcasting failed: ${message}`;
       say(text);
       $("status").textContent = "offline";
       $("studio").dataset.error = code;
     },
-  });
+  }, { preview: $("ivs-preview") });
   state.live.start(stream);
 }
 
@@ -367,7 +473,9 @@ function guarded(handler) {
 
 async function main() {
   try {
-    const answer = await fetch("config.json");
+    // The page's own query goes along: the dev server takes ?broadcaster=ivs (a static
+    // file in production ignores it).
+    const answer = await fetch(`config.json${location.search}`);
     if (answer.ok) config = { ...config, ...(await answer.json()) };
   } catch { /* the defaults */ }
   $("signin-form").onsubmit = guarded(signIn);
@@ -377,6 +485,7 @@ async function main() {
   $("clip-that").onclick = guarded(clipThat);
   $("rotate").onclick = guarded(rotate);
   $("program-form").onsubmit = guarded(schedule);
+  $("say").onsubmit = (event) => { event.preventDefault(); sendChat(event.target); };
   $("refresh-team").onclick = guarded(loadTeam);
   document.body.dataset.ready = "true";
 }
