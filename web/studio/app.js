@@ -237,16 +237,15 @@ function chatActions(channel, m, li) {
     pressed.disabled = true;
     pressed.textContent = { deleted: "Deleted", disconnected: "Disconnected" }[what];
   };
-  actions.append(
-    button("Delete", async (pressed) => {
-      await api("POST", `${base}/messages/${m.message_id}/delete`, { room_arn: m.room_arn });
-      done("deleted", pressed);
-    }, { act: "delete" }),
-    button("Disconnect", async (pressed) => {
-      await api("POST", `${base}/users/${encodeURIComponent(m.user_id)}/disconnect`, { room_arn: m.room_arn });
-      done("disconnected", pressed);
-    }, { act: "disconnect" }),
-  );
+  actions.append(button("Delete", async (pressed) => {
+    await api("POST", `${base}/messages/${m.message_id}/delete`, { room_arn: m.room_arn });
+    done("deleted", pressed);
+  }, { act: "delete" }));
+  if (m.user_id === state.user) return actions; // not oneself out of one's own room
+  actions.append(button("Disconnect", async (pressed) => {
+    await api("POST", `${base}/users/${encodeURIComponent(m.user_id)}/disconnect`, { room_arn: m.room_arn });
+    done("disconnected", pressed);
+  }, { act: "disconnect" }));
   return actions;
 }
 
