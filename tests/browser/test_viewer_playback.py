@@ -8,6 +8,7 @@ and no loadable IVS Player build, the seam says why and plays with hls.js."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -29,6 +30,7 @@ from tests.support import bearer
 
 pytestmark = pytest.mark.browser
 SHOW_S = 45
+STALL_S = 5
 ADVANCED = "v => v && Number(v.currentTime) - Number(v.dataset.startedAt ?? 1e9) > {s}"
 
 
@@ -194,6 +196,11 @@ def _ready_title(tmp_path: Path, seconds: int) -> str:
     return title_id
 
 
+def _held(route: Any) -> None:
+    time.sleep(STALL_S)
+    route.continue_()
+
+
 def test_a_title_plays_and_continue_watching_lists_it_with_progress(
     cloud: dict[str, str], playwright_api: Any, tmp_path: Path
 ) -> None:
@@ -203,12 +210,16 @@ def test_a_title_plays_and_continue_watching_lists_it_with_progress(
     try:
         page = _viewer(context, cloud["LIVECLIPS_STUDIO_URL"], user, "/vod")
         page.wait_for_selector("#continue li.empty")  # nothing started yet
+        # The second segment comes late: the player stalls once it has played the first.
+        late = re.compile(r".*/index_360p_001\.ts(\?.*)?$")
+        page.route(late, _held)
         page.click(f"#titles li[data-title='{title_id}'] a")
         page.wait_for_selector("#vod-player video")
         # The API's playlists, fetched through the page's /api with the viewer's token.
         assert page.get_attribute("#vod-player video", "data-player") == "hls.js"
         _plays(page, "#vod-player video", 6.0)
         _accepted(page, "play_start")
+        _accepted(page, "stall")
         shot(page, "viewer-play-04-vod")
         page.click("a.back")  # leaving reports where the viewer stopped
         row = page.wait_for_selector(f"#continue li[data-title='{title_id}']", timeout=30_000)
