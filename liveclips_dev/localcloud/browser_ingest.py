@@ -10,8 +10,10 @@
   (liveclips_dev/localcloud/live_ingest.py);
   a wrong or revoked key is refused with close code 4403 before anything is recorded,
   and a second encoder on a channel that is live (browser or RTMP) with 4409;
-- `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, into the same
-  recording path (liveclips_dev/localcloud/rtmp_ingest.py);
+- `rtmp://127.0.0.1:<port>/app/<stream key>` (LIVECLIPS_RTMP_URL) for OBS, and
+  `rtmps://...` (LIVECLIPS_RTMPS_URL, a self-signed certificate) in front of it, into the
+  same recording path (liveclips_dev/localcloud/rtmp_ingest.py);
+- `/shared/` and `/viewer/shared/`: web/shared/, the modules both pages import;
 - `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
   clips as the pipeline publishes them, and its chat with the AI moderation's verdicts
   (pull subscriptions of the EVENT_TOPICS, made when this starts), pushed to every page
