@@ -284,3 +284,54 @@ CREATE TABLE ModerationEvents (
 -- a creator's own clips in the studio.
 CREATE INDEX StreamsByState ON Streams (State, StartedAt DESC);
 CREATE INDEX ClipsByChannel ON Clips (ChannelId, CreatedAt DESC);
+
+
+-- ---------------------------------------------------------------------------------------
+-- The social layer (docs/social.md): follows and comments.
+-- ---------------------------------------------------------------------------------------
+
+-- Who follows which channel (a creator is followed through their channel). One row per
+-- (follower, channel): following twice is a no-op, unfollowing deletes the row.
+CREATE TABLE Follows (
+  UserId STRING(128) NOT NULL,
+  ChannelId STRING(64) NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (UserId, ChannelId);
+
+-- A channel's followers, for the creator.live fan-out on go-live (read in pages).
+CREATE INDEX FollowsByChannel ON Follows (ChannelId, UserId);
+
+-- Comments on a clip (SubjectKind clip) or an on-demand title (vod). SubjectKind and
+-- SubjectId lead the key so one subject's comments are one range read; CommentId is a
+-- UUIDv4. State: VISIBLE, REMOVED (the AI moderation or the content team), DELETED (its
+-- author). Text is what the inline rules let through (redacted when terms were masked).
+CREATE TABLE Comments (
+  SubjectKind STRING(8) NOT NULL,
+  SubjectId STRING(64) NOT NULL,
+  CommentId STRING(36) NOT NULL,
+  UserId STRING(128) NOT NULL,
+  Text STRING(MAX) NOT NULL,
+  State STRING(16) NOT NULL,
+  Reports INT64 NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  ModeratedAt TIMESTAMP,
+  ModerationReason STRING(MAX),
+) PRIMARY KEY (SubjectKind, SubjectId, CommentId);
+
+-- The list: newest first within a subject, paged by (CreatedAt, CommentId).
+CREATE INDEX CommentsBySubject ON Comments (SubjectKind, SubjectId, CreatedAt DESC, CommentId)
+  STORING (UserId, Text, State, Reports);
+-- Delete and report name a comment by its id alone.
+CREATE UNIQUE INDEX CommentsById ON Comments (CommentId);
+
+-- One row per (comment, reporter): a second report by the same viewer counts once.
+CREATE TABLE CommentReports (
+  SubjectKind STRING(8) NOT NULL,
+  SubjectId STRING(64) NOT NULL,
+  CommentId STRING(36) NOT NULL,
+  ReporterId STRING(128) NOT NULL,
+  Reason STRING(64) NOT NULL,
+  ReportedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (SubjectKind, SubjectId, CommentId, ReporterId),
+  INTERLEAVE IN PARENT Comments ON DELETE CASCADE;
