@@ -335,3 +335,39 @@ CREATE TABLE CommentReports (
   ReportedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (SubjectKind, SubjectId, CommentId, ReporterId),
   INTERLEAVE IN PARENT Comments ON DELETE CASCADE;
+
+-- Viewers' accounts (docs/accounts.md, ADR 0017). A user is one person whatever way they
+-- sign in: with an email and password (PasswordCredentials) or through an external
+-- identity provider (FederatedIdentities). Email is the normalised address of password
+-- accounts and is unique; federated users have none here (an external provider's email is
+-- never used to link accounts: that would hand an account to whoever controls the
+-- provider's claim). Role: viewer | creator | moderator | admin (liveclips/domain/access.py).
+CREATE TABLE Users (
+  UserId STRING(36) NOT NULL,
+  Email STRING(254),
+  Role STRING(16) NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (UserId);
+
+-- Sign-in's point lookup, and what makes a second account with the same email fail.
+CREATE UNIQUE NULL_FILTERED INDEX UsersByEmail ON Users (Email);
+
+-- The argon2id hash (PHC string: algorithm, parameters, salt and hash) of a user's password.
+CREATE TABLE PasswordCredentials (
+  UserId STRING(36) NOT NULL,
+  PasswordHash STRING(512) NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (UserId),
+  INTERLEAVE IN PARENT Users ON DELETE CASCADE;
+
+-- An external provider's subject mapped to our user, made the first time a token of that
+-- provider is seen: (issuer, sub) is a point read on every first verification.
+CREATE TABLE FederatedIdentities (
+  Issuer STRING(512) NOT NULL,
+  Subject STRING(255) NOT NULL,
+  UserId STRING(36) NOT NULL,
+  Email STRING(254),
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (Issuer, Subject);
+
+CREATE INDEX FederatedIdentitiesByUser ON FederatedIdentities (UserId);
