@@ -19,10 +19,11 @@ from them behaves identically in tests.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from functools import lru_cache
 from typing import ClassVar, Literal, Self, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from liveclips import resources
@@ -251,6 +252,59 @@ class AuthPiece(Piece):
     REQUIRED: ClassVar[frozenset[str]] = frozenset({"jwt_jwks_url", "jwt_issuer"})
 
 
+class SigningKeySetting(BaseModel):
+    """One of our issuer's RS256 private keys (ADR 0017): `kid` names it in tokens and the
+    JWKS; it signs from `active_from` until the next key's `active_from`, and is published
+    (and accepted) for an access token's lifetime after that."""
+
+    kid: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    private_key_pem: str = Field(min_length=1)
+    active_from: datetime
+
+
+class FederatedIssuer(BaseModel):
+    """An external identity provider whose tokens map to our users (Cognito, Firebase
+    Auth, Auth0...): its `iss`, where its keys are, and which claims say what."""
+
+    issuer: str = Field(min_length=1)
+    jwks_url: str = Field(min_length=1)
+    audience: str = Field(min_length=1)
+    # Cognito's access tokens carry the app client in `client_id`, not `aud`.
+    audience_claim: str = "aud"
+    subject_claim: str = "sub"
+    email_claim: str | None = "email"
+    # Unset: the role is our user's own (Users.Role), never the provider's word.
+    role_claim: str | None = None
+    algorithms: list[Literal["RS256", "ES256"]] = Field(default=["RS256"], min_length=1)
+
+
+class AccountsPiece(Piece):
+    """Our own issuer (liveclips/api/accounts.py): sign-up, sign-in, refresh, keys."""
+
+    # `iss` of the tokens we sign (the API's public URL in a deployment).
+    accounts_issuer: str = "liveclips-accounts"
+    # JSON list of SigningKeySetting (Secret Manager in the cloud; PEM newlines may be
+    # written as \n). Empty: in local mode one key is made per process; outside it,
+    # sign-up and sign-in answer 503.
+    account_signing_keys: list[SigningKeySetting] = Field(default_factory=list)
+    # Kids whose tokens are refused at once and which are never published (a leaked key).
+    account_revoked_kids: list[str] = Field(default_factory=list)
+    access_token_ttl_s: int = Field(default=900, ge=60, le=3600)
+    # A refresh family lives while used at least this often, and never longer than max.
+    refresh_idle_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+    refresh_max_ttl_s: int = Field(default=90 * 24 * 3600, ge=60)
+    password_min_length: int = Field(default=10, ge=8)
+    # Sign-in and sign-up attempts per email and per client address (sustained, burst).
+    rate_sign_in_email_per_s: float = 5 / 300
+    rate_sign_in_email_burst: int = 10
+    rate_accounts_ip_per_s: float = 0.5
+    rate_accounts_ip_burst: int = 20
+    # Password hashes computed at once per process: bounds memory (64 MiB each).
+    password_hash_concurrency: int = Field(default=2, ge=1)
+    # JSON list of FederatedIssuer.
+    federated_issuers: list[FederatedIssuer] = Field(default_factory=list)
+
+
 class FeedPiece(Piece):
     """The feed: audience samples, playback URLs, snapshots and page cache."""
 
@@ -286,6 +340,7 @@ class Settings(
     OpenAIPiece,
     IvsPiece,
     AuthPiece,
+    AccountsPiece,
     FeedPiece,
 ):
     """Every setting, as the shared adapters read them (settings()): whichever deployable
@@ -312,6 +367,7 @@ class ApiSettings(
     OpenAIPiece,
     IvsPiece,
     AuthPiece,
+    AccountsPiece,
     FeedPiece,
 ):
     """The HTTP API (liveclips/api/)."""

@@ -139,6 +139,7 @@ def test_runtime_modules_import_only_runtime_distributions() -> None:
 RUNTIME_DISTRIBUTIONS = frozenset(
     {
         "apache_beam",
+        "argon2",
         "aws_lambda_powertools",
         "boto3",
         "botocore",
