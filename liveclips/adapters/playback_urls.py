@@ -50,11 +50,15 @@ def ttl_s() -> int:
     return settings().signed_url_ttl_s
 
 
-def signed_url(bucket: str, key: str, *, now: float | None = None) -> str:
+def signed_url(
+    bucket: str, key: str, *, now: float | None = None, ttl: int | None = None
+) -> str:
+    """`ttl` (seconds) overrides signed_url_ttl_s: a share page's URLs live minutes."""
+    life = ttl_s() if ttl is None else ttl
     signer = _cloudfront()
     if signer is None or bucket != settings().media_bucket:
-        return s3.signed_url(bucket, key, ttl_s=ttl_s())
-    return signer.generate_presigned_url(_cdn_url(key), date_less_than=_expiry(now))
+        return s3.signed_url(bucket, key, ttl_s=life)
+    return signer.generate_presigned_url(_cdn_url(key), date_less_than=_expiry(now, life))
 
 
 def folder_signer(bucket: str, folder: str, *, now: float | None = None) -> Callable[[str], str]:
@@ -72,9 +76,9 @@ def _cdn_url(key: str) -> str:
     return f"https://{settings().cloudfront_domain}/{quote(key, safe='/~*')}"
 
 
-def _expiry(now: float | None) -> datetime:
+def _expiry(now: float | None, life: int | None = None) -> datetime:
     start = datetime.now(UTC).timestamp() if now is None else now
-    return datetime.fromtimestamp(int(start) + ttl_s(), UTC)
+    return datetime.fromtimestamp(int(start) + (ttl_s() if life is None else life), UTC)
 
 
 def reset() -> None:

@@ -371,3 +371,12 @@ CREATE TABLE FederatedIdentities (
 ) PRIMARY KEY (Issuer, Subject);
 
 CREATE INDEX FederatedIdentitiesByUser ON FederatedIdentities (UserId);
+
+-- Where a viewer's push notifications go: one row per app install (the FCM registration
+-- token or the APNs device token). A token the provider calls unregistered is deleted.
+CREATE TABLE PushDevices (
+  UserId STRING(128) NOT NULL,
+  Token STRING(512) NOT NULL,
+  Platform STRING(8) NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (UserId, Token);
