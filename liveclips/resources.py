@@ -45,6 +45,10 @@ VOD_ASSETS_TOPIC: Final = "vod-assets"
 UPLOADS_TOPIC: Final = "uploads"
 MODERATION_VERDICTS_TOPIC: Final = "moderation-verdicts"
 PLAYER_EVENTS_TOPIC: Final = "player-events"
+# The social layer (docs/social.md): one creator.live per follower on go-live, and
+# comments on their way to the AI moderation.
+CREATOR_LIVE_TOPIC: Final = "creator-live"
+COMMENTS_TOPIC: Final = "comments"
 
 TOPICS: tuple[str, ...] = (
     IVS_EVENTS_TOPIC,
@@ -60,6 +64,8 @@ TOPICS: tuple[str, ...] = (
     UPLOADS_TOPIC,
     MODERATION_VERDICTS_TOPIC,
     PLAYER_EVENTS_TOPIC,
+    CREATOR_LIVE_TOPIC,
+    COMMENTS_TOPIC,
     DEAD_LETTER_TOPIC,
 )
 
@@ -83,6 +89,8 @@ PUSH_SUBSCRIPTIONS: tuple[PushSubscription, ...] = (
     PushSubscription(
         "upload-highlights", VOD_ASSETS_TOPIC, "upload_highlights", ack_deadline_s=600
     ),
+    # Push notifications: one creator.live per follower, delivered by FCM / APNs.
+    PushSubscription("notify-follower", CREATOR_LIVE_TOPIC, "notify_follower"),
 )
 
 # HTTP functions (Cloud Tasks targets), served at <functions_url>/<name>.
@@ -91,6 +99,7 @@ HTTP_FUNCTIONS: tuple[str, ...] = ("submit_vod_job",)
 DEAD_LETTER_AUDIT_SUBSCRIPTION: Final = "dead-letter-audit"
 MODERATE_CHAT_SUBSCRIPTION: Final = "moderate-chat"
 ENGAGEMENT_SUBSCRIPTION: Final = "engagement"
+MODERATE_COMMENTS_SUBSCRIPTION: Final = "moderate-comments"
 
 PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     # Keeps every dead letter until someone looks at it; nothing consumes it automatically.
@@ -99,6 +108,8 @@ PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     PullSubscription(MODERATE_CHAT_SUBSCRIPTION, CHAT_MESSAGES_TOPIC),
     # The engagement Beam job's streaming source (pipelines/engagement).
     PullSubscription(ENGAGEMENT_SUBSCRIPTION, PLAYER_EVENTS_TOPIC),
+    # Comments the inline rules let through, judged in batches by the AI moderation.
+    PullSubscription(MODERATE_COMMENTS_SUBSCRIPTION, COMMENTS_TOPIC),
 )
 
 RENDER_QUEUE: Final = "render-clips"

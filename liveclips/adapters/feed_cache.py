@@ -222,6 +222,18 @@ def publish_snapshot(
     return snapshot_id, bool(became_hot)
 
 
+def store_snapshot(ranked: Sequence[str]) -> str:
+    """Store a ranked list as a snapshot of its own (a viewer's personal order of the hot
+    snapshot's clips, whose items are cached already): pages and cursors work as for any."""
+    snapshot_id = uuid.uuid4().hex
+    key = f"{_P}snap:{snapshot_id}"
+    pipe = redis_store.client().pipeline(transaction=False)
+    pipe.rpush(key, _HEADER, *ranked)
+    pipe.expire(key, settings().feed_snapshot_ttl_s)
+    pipe.execute()
+    return snapshot_id
+
+
 def try_lock() -> str | None:
     token = uuid.uuid4().hex
     taken = redis_store.client().set(LOCK, token, nx=True, px=_LOCK_TTL_MS)

@@ -116,14 +116,19 @@ _LIVE = (
 )
 
 
-def live_now(limit: int, after: tuple[datetime, str] | None = None) -> list[LiveStream]:
+def live_now(
+    limit: int, after: tuple[datetime, str] | None = None, *, followed_by: str | None = None
+) -> list[LiveStream]:
     """LIVE streams of known channels, the most recently started first; `after` is the last
     seen (StartedAt, StreamId). Streams of channels we did not create are not listed:
-    nothing could play them."""
+    nothing could play them. `followed_by`: only channels this user follows (Follows)."""
     params: dict[str, Any] = {"limit": limit}
     cursor = ""
+    if followed_by is not None:
+        cursor = " AND s.ChannelId IN (SELECT f.ChannelId FROM Follows AS f WHERE f.UserId = @user)"
+        params["user"] = followed_by
     if after is not None:
-        cursor = " AND (s.StartedAt < @at OR (s.StartedAt = @at AND s.StreamId > @id))"
+        cursor += " AND (s.StartedAt < @at OR (s.StartedAt = @at AND s.StreamId > @id))"
         params.update(at=after[0], id=after[1])
     sql = f"{_LIVE}{cursor} ORDER BY s.StartedAt DESC, s.StreamId LIMIT @limit"
     with database().snapshot() as snapshot:

@@ -12,13 +12,14 @@ from fastapi import APIRouter, Path
 from pydantic import ValidationError
 
 from liveclips import resources
-from liveclips.adapters import clip_stats, pubsub, redis_store
+from liveclips.adapters import clip_stats, feed_cache, pubsub, redis_store, viewer_affinity
 from liveclips.api.auth import AnyCaller
 from liveclips.api.models import EventsAccepted, RejectedEvent, ViewersNow
 from liveclips.contracts.aws_events import describe_validation_error
 from liveclips.contracts.events import utc_rfc3339
 from liveclips.contracts.player import PlayerEvent, PlayerEventBatch, PublishedPlayerEvent
 from liveclips.domain.feed_ranking import engagement_metric
+from liveclips.domain.personal_feed import Signal, is_skip, learn
 from liveclips.services import audience
 
 router = APIRouter(prefix="/v1", tags=["player events"])
@@ -79,6 +80,38 @@ def _track(events: list[PublishedPlayerEvent]) -> None:
     live = [e for e in events if e.stream_id]
     if live or engaged:
         audience.record(live, also=lambda pipe: clip_stats.stage(pipe, engaged))
+    _learn(events)
+
+
+_SIGNAL_OF_METRIC: dict[str, Signal] = {"plays": "play", "completions": "completion",
+                                        "shares": "share"}  # fmt: skip
+
+
+def _learn(events: list[PublishedPlayerEvent]) -> None:
+    """The viewer's own signals for the personalised feed (docs/feed.md): watched through,
+    shared, skipped, by the clip's channel and tags (from the feed's cached items)."""
+    signals: list[tuple[str, str, Signal]] = []
+    for e in events:
+        if not e.clip_id:
+            continue
+        metric = engagement_metric(e.kind, e.clip_id, e.position_s, e.duration_s)
+        if metric in _SIGNAL_OF_METRIC:
+            signals.append((e.user_id, e.clip_id, _SIGNAL_OF_METRIC[metric]))
+        elif is_skip(e.kind, e.position_s, e.duration_s):
+            signals.append((e.user_id, e.clip_id, "skip"))
+    if not signals:
+        return
+    known = feed_cache.items(list(dict.fromkeys(clip for _, clip, _ in signals))).items
+    by_user: dict[str, list[tuple[str, Signal]]] = {}
+    for user, clip, signal in signals:
+        if clip in known:  # a clip out of the feed's cache says nothing we can rank on
+            by_user.setdefault(user, []).append((clip, signal))
+    for user, seen in by_user.items():
+        viewer_affinity.record(
+            user,
+            [learn(signal, known[clip]["channel_id"], known[clip].get("tags") or [])
+             for clip, signal in seen],
+        )  # fmt: skip
 
 
 def _id_of(raw: dict[str, object]) -> str | None:

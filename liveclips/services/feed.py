@@ -14,14 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from liveclips.adapters import clip_stats, feed_cache, spanner_feed
+from liveclips.adapters import clip_stats, feed_cache, spanner_feed, viewer_affinity
 from liveclips.adapters.config import settings
 from liveclips.domain.clip_presets import FEED_PRESET
 from liveclips.domain.feed_cursor import FeedCursor, encode_feed
 from liveclips.domain.feed_ranking import Engagement, FeedCandidate, rank
+from liveclips.domain.personal_feed import Candidate, rerank
 from liveclips.errors import PermanentError
 
 _WAIT_FOR_FIRST_BUILD_S = 3.0  # a cold cache with a rebuild under way elsewhere
+# How deep into the global snapshot a viewer's tastes re-order it; the rest follows in
+# global order (docs/feed.md, "Personalisation").
+PERSONAL_DEPTH = 200
 
 
 class SnapshotGone(PermanentError, LookupError):
@@ -83,6 +87,65 @@ def next_page(cursor: FeedCursor, limit: int, render: Render, *, variant: str = 
     ref = feed_cache.PageRef(cursor.snapshot_id, cursor.offset, limit, variant)
     epoch, body = feed_cache.page(ref)
     return body or _render_and_store(epoch, ref, render)
+
+
+def personal_first_page(user_id: str, limit: int, render: Render, *, variant: str = "") -> str:
+    """The first page of the viewer's own order of the current snapshot: its first
+    PERSONAL_DEPTH clips re-ranked by the viewer's affinity (liveclips/domain/personal_feed.py),
+    stored as a snapshot of its own so later pages and cursors work as for the global one.
+    A viewer without signals gets the global order (the route sends them to first_page)."""
+    global_id, epoch = _current_snapshot()
+    personal_id = viewer_affinity.personal_snapshot(user_id, global_id)
+    if personal_id is None or feed_cache.snapshot_slice(personal_id, 0, 1) is None:
+        personal_id = _personalise(user_id, global_id)
+        viewer_affinity.remember_personal(user_id, global_id, personal_id)
+    ref = feed_cache.PageRef(personal_id, 0, limit, variant)
+    if settings().feed_cache:
+        _, body = feed_cache.page(ref)
+        if body is not None:
+            return body
+    return _render_and_store(epoch, ref, render)
+
+
+def _personalise(user_id: str, global_id: str) -> str:
+    head = feed_cache.snapshot_slice(global_id, 0, PERSONAL_DEPTH)
+    if head is None:
+        raise SnapshotGone(global_id)
+    tail = feed_cache.snapshot_slice(global_id, PERSONAL_DEPTH, max(0, head.total - PERSONAL_DEPTH))
+    cached = feed_cache.items(head.clip_ids)
+    found = dict(cached.items)
+    missing = [c for c in head.clip_ids if c not in found and c not in cached.hidden]
+    if missing:
+        fetched = spanner_feed.visible_items(missing)
+        feed_cache.store_items(fetched)
+        found.update(fetched)
+    candidates = [
+        Candidate(c, found[c]["channel_id"], tuple(found[c].get("tags") or []))
+        for c in head.clip_ids
+        if c in found
+    ]
+    ranked = rerank(candidates, viewer_affinity.load(user_id),
+                    diversity_window=settings().feed_diversity_window)  # fmt: skip
+    rest = tail.clip_ids if tail is not None else []
+    return feed_cache.store_snapshot([c.clip_id for c in ranked] + rest)
+
+
+def _current_snapshot() -> tuple[str, str]:
+    """The snapshot a first page reads now (hot, else last while a rebuild runs), built
+    if there is none, and the takedown epoch."""
+    if not settings().feed_cache:
+        return build(feed_cache.generation()), "0"
+    state = feed_cache.first_page(1, "")
+    if state.hot_id is not None:
+        return state.hot_id, state.epoch
+    if (token := feed_cache.try_lock()) is not None:
+        try:
+            return build(state.generation), state.epoch
+        finally:
+            feed_cache.unlock(token)
+    if state.snapshot_id is not None:
+        return state.snapshot_id, state.epoch
+    return _wait_for_hot() or build(state.generation), state.epoch
 
 
 def build(generation: str) -> str:

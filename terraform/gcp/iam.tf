@@ -14,14 +14,14 @@ locals {
 
   # Who publishes where: the topics named in each workload's code.
   publishers = {
-    "functions"         = ["segment-analyses", "highlights", "clips", "vod-assets", "dead-letter"]
+    "functions"         = ["segment-analyses", "highlights", "clips", "vod-assets", "creator-live", "dead-letter"]
     "clip-worker"       = ["clips", "dead-letter"]
-    "api"               = ["stream-markers", "player-events", "audience-samples", "highlights", "clips", "dead-letter"]
+    "api"               = ["stream-markers", "player-events", "audience-samples", "highlights", "clips", "comments", "dead-letter"]
     "moderation-worker" = ["moderation-verdicts", "dead-letter"]
     "dataflow"          = ["dead-letter"]
   }
   subscribers = {
-    "moderation-worker" = ["moderate-chat"]
+    "moderation-worker" = ["moderate-chat", "moderate-comments"]
     "dataflow"          = ["engagement"]
   }
   enqueuers = {

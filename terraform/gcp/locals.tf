@@ -18,6 +18,8 @@ locals {
     "uploads",
     "moderation-verdicts",
     "player-events",
+    "creator-live",
+    "comments",
     "dead-letter",
   ]
 
@@ -36,6 +38,7 @@ locals {
     "ingest-upload"     = { topic = "uploads", function = "ingest_upload", ordered = false, max_delivery_attempts = 5, ack_deadline_s = 60 }
     "promote-vod"       = { topic = "vod-jobs", function = "promote_vod", ordered = true, max_delivery_attempts = 5, ack_deadline_s = 60 }
     "upload-highlights" = { topic = "vod-assets", function = "upload_highlights", ordered = false, max_delivery_attempts = 5, ack_deadline_s = 600 }
+    "notify-follower"   = { topic = "creator-live", function = "notify_follower", ordered = false, max_delivery_attempts = 5, ack_deadline_s = 60 }
   }
 
   # The same backoff the emulators get (liveclips_dev/localcloud/provision.py).
@@ -46,6 +49,7 @@ locals {
     "dead-letter-audit" = { topic = "dead-letter", ack_deadline_s = 60 }
     "moderate-chat"     = { topic = "chat-messages", ack_deadline_s = 60 }
     "engagement"        = { topic = "player-events", ack_deadline_s = 60 }
+    "moderate-comments" = { topic = "comments", ack_deadline_s = 60 }
   }
 
   # Cloud Tasks targets, served as HTTP functions.
