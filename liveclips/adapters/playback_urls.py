@@ -50,9 +50,7 @@ def ttl_s() -> int:
     return settings().signed_url_ttl_s
 
 
-def signed_url(
-    bucket: str, key: str, *, now: float | None = None, ttl: int | None = None
-) -> str:
+def signed_url(bucket: str, key: str, *, now: float | None = None, ttl: int | None = None) -> str:
     """`ttl` (seconds) overrides signed_url_ttl_s: a share page's URLs live minutes."""
     life = ttl_s() if ttl is None else ttl
     signer = _cloudfront()
