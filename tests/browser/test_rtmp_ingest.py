@@ -10,6 +10,7 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,7 +42,7 @@ def _publish(
     )
 
 
-def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
+def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud: dict[str, str]) -> None:
     api, rtmp = cloud["LIVECLIPS_API_URL"], cloud["LIVECLIPS_RTMP_URL"]
     creator = bearer("obs-creator", "creator")
     made = httpx.post(
@@ -80,7 +81,9 @@ def test_obs_streams_into_the_rtmp_ingest_and_a_wrong_key_is_refused(cloud):
     assert any(k.endswith("/media/hls/160p30/1.ts") for k in keys), keys
 
 
-def test_rotating_the_key_cuts_off_a_live_encoder_and_keeps_what_it_sent(cloud):
+def test_rotating_the_key_cuts_off_a_live_encoder_and_keeps_what_it_sent(
+    cloud: dict[str, str],
+) -> None:
     api, rtmp = cloud["LIVECLIPS_API_URL"], cloud["LIVECLIPS_RTMP_URL"]
     creator = bearer("obs-rotator", "creator")
     made = httpx.post(
@@ -127,7 +130,9 @@ def _server_certificate(url: str, folder: Path) -> Path:
     return pem
 
 
-def test_obs_streams_over_rtmps_and_a_wrong_key_is_refused_the_same_way(cloud, tmp_path):
+def test_obs_streams_over_rtmps_and_a_wrong_key_is_refused_the_same_way(
+    cloud: dict[str, str], tmp_path: Path
+) -> None:
     api, rtmps = cloud["LIVECLIPS_API_URL"], cloud["LIVECLIPS_RTMPS_URL"]
     assert rtmps.startswith("rtmps://") and rtmps.endswith("/app/"), rtmps
     creator = bearer("obs-tls-creator", "creator")
@@ -158,7 +163,9 @@ def test_obs_streams_over_rtmps_and_a_wrong_key_is_refused_the_same_way(cloud, t
     assert any(k.endswith("/media/hls/720p30/0.ts") for k in keys), keys
 
 
-def test_the_studio_shows_both_obs_servers(cloud, playwright_api, tmp_path):
+def test_the_studio_shows_both_obs_servers(
+    cloud: dict[str, str], playwright_api: Any, tmp_path: Path
+) -> None:
     context = launch(playwright_api, tmp_path / "profile", None)
     try:
         page = context.new_page()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_creator_posts_in_chat_and_a_denied_message_is_told_not_sent(
-    cloud: dict[str, str], playwright_api, tmp_path: Path
+    cloud: dict[str, str], playwright_api: Any, tmp_path: Path
 ) -> None:
     studio = cloud["LIVECLIPS_STUDIO_URL"].rstrip("/")
     name = f"talk-{uuid.uuid4().hex[:6]}"

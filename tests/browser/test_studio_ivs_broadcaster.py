@@ -66,6 +66,28 @@ def _assert_the_preview_shows_the_camera(page: Any) -> None:
     assert ImageChops.difference(first, later).getbbox() is not None, "the preview is still"
 
 
+def _hold_the_webrtc_offers(page: Any) -> tuple[list[Any], list[Any]]:
+    """The SDK's offers to IVS, unanswered until the test answers the routes."""
+    offers: list[Any] = []
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        offers.append(route.request)
+        held.append(route)
+
+    page.route(WEBRTC, hold)
+    return offers, held
+
+
+def _the_flag_is_the_dev_servers(page: Any) -> None:
+    # The flag is the dev server's; without it the page broadcasts locally.
+    configs = page.evaluate(
+        """async () => [await (await fetch('config.json')).json(),
+                        await (await fetch('config.json?broadcaster=ivs')).json()]"""
+    )
+    assert [c["broadcaster"] for c in configs] == ["local", "ivs"]
+
+
 def _going_live_with_the_local_endpoint_is_refused(page: Any) -> None:
     """moto's ingest.example.com is not IVS's: the SDK refuses it before connecting."""
     page.click("#go-live")
@@ -85,7 +107,7 @@ def _another_try_fails_the_same(page: Any) -> None:
 
 
 def test_the_ivs_broadcaster_previews_the_camera_and_says_when_ivs_cannot_be_reached(
-    cloud: dict[str, str], fake_media: FakeMedia, playwright_api, tmp_path: Path
+    cloud: dict[str, str], fake_media: FakeMedia, playwright_api: Any, tmp_path: Path
 ) -> None:
     studio = cloud["LIVECLIPS_STUDIO_URL"]
     name = f"ivs-{uuid.uuid4().hex[:6]}"
@@ -94,20 +116,13 @@ def test_the_ivs_broadcaster_previews_the_camera_and_says_when_ivs_cannot_be_rea
         page = context.new_page()
 
         _list_channels_as_ivs_names_them(page)
-        offers: list[Any] = []
-        held: list[Any] = []
-        page.route(WEBRTC, lambda route: (offers.append(route.request), held.append(route)))
+        offers, held = _hold_the_webrtc_offers(page)
 
         sign_in(page, f"{studio}/?broadcaster=ivs", "ivs-creator")
         create_channel(page, name)
         key = page.text_content("#stream-key-value")
         assert key
-        # The flag is the dev server's; without it the page broadcasts locally.
-        configs = page.evaluate(
-            """async () => [await (await fetch('config.json')).json(),
-                            await (await fetch('config.json?broadcaster=ivs')).json()]"""
-        )
-        assert [c["broadcaster"] for c in configs] == ["local", "ivs"]
+        _the_flag_is_the_dev_servers(page)
 
         # GIVEN the channel as the local cloud made it THEN the SDK refuses its endpoint
         _going_live_with_the_local_endpoint_is_refused(page)
@@ -116,7 +131,7 @@ def test_the_ivs_broadcaster_previews_the_camera_and_says_when_ivs_cannot_be_rea
 
         # GIVEN the channel as IVS names it WHEN going live THEN the SDK previews the
         # camera and sends its offer to the channel's IVS ingest
-        channel_id = page.get_attribute("#studio", "data-channel")
+        channel_id = page.get_attribute("#studio", "data-channel") or ""
         page.click(f"#channel-list button[data-channel='{channel_id}']")
         page.click("#go-live")
         deadline = time.monotonic() + 30
