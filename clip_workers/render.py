@@ -21,7 +21,7 @@ from typing import Literal
 
 from clip_workers.pieces import RemotePieces
 from liveclips.adapters import pubsub, s3, spanner_clips
-from liveclips.adapters.clip_sources import fetch, fetch_tracking_copy, source_for
+from liveclips.adapters.clip_sources import fetch, fetch_tracking_copy, highlight_source
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import RenderClipTask
 from liveclips.domain.clip_presets import FEED_PRESET, preset
@@ -47,7 +47,8 @@ def render(task: RenderClipTask) -> RenderOutcome:
         return RenderOutcome("already_published", clip)
 
     max_height = settings().clip_max_height
-    source = source_for(highlight.bucket, highlight.recording_prefix, max_height)
+    # The recording, or while it has not reached the clip's end the live copies (ADR 0016).
+    source = highlight_source(highlight, max_height)
     playlist = source.playlist()
     plan = plan_clip(playlist, highlight.clip_start_s, highlight.clip_end_s)  # may say: not yet
     if task.preset == FEED_PRESET and claim.published_at is None:

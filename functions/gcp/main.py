@@ -7,7 +7,6 @@ liveclips/resources.py (PUSH_SUBSCRIPTIONS) and deployed from this file.
 from __future__ import annotations
 
 import logging
-import math
 from datetime import UTC, datetime
 
 from functions.gcp.pubsub_entry import pubsub_function, task_function
@@ -29,7 +28,6 @@ from liveclips.contracts.events import (
     VodReady,
 )
 from liveclips.domain.clip_presets import FEED_PRESET
-from liveclips.domain.highlight_engine.live import LiveSession, SegmentSignals
 from liveclips.services import highlights, segments, uploads, vod
 from liveclips.settings import FunctionsSettings, require
 
@@ -75,6 +73,11 @@ def analyze_segment(segment: SegmentReady) -> None:
 @pubsub_function(SegmentAnalyzed)
 def detect_highlights(segment: SegmentAnalyzed) -> None:
     with redis_store.live_session(segment.recording_id) as session:
+        if segments.live_fed(segment.recording_id):
+            # The live follower feeds this detector from the ~2 s live segments: the
+            # recording brings only the seconds it has not (ADR 0016).
+            segments.detect_recorded(session, segment)
+            return
         missed: list[SegmentAnalyzed] = []
         if segment.index > session.next_index:
             # An earlier analysis was lost or overtaken: read it from the recording.
@@ -92,33 +95,7 @@ def detect_highlights(segment: SegmentAnalyzed) -> None:
                 occurred_at=segment.occurred_at,
             )
         for each in (*missed, segment):
-            _detect(session, each)
-
-
-def _detect(session: LiveSession, segment: SegmentAnalyzed) -> None:
-    recording_epoch = segment.segment_started_at.timestamp() - segment.start_s
-    window = (session.window_start(), math.ceil(segment.start_s + segment.duration_s))
-    raw = signal_store.between(segment.channel_id, recording_epoch, *window)
-    detections = session.feed(
-        SegmentSignals(
-            index=segment.index,
-            start_s=segment.start_s,
-            duration_s=segment.duration_s,
-            media_seconds=segment.media_seconds,
-            momentary_lufs=segment.momentary_lufs,
-            loudness_step_s=segment.loudness_step_s,
-            chat=raw.chat,
-            viewers=raw.viewers,
-            reactions=raw.reactions,
-            markers=raw.markers,
-        )
-    )
-    session.recording_epoch_s = recording_epoch
-    recording = highlights.RecordingRef.of(segment, recording_epoch)
-    for detection in detections:
-        # Effects before state: a crash here redelivers the segment, and every effect
-        # is keyed by the same deterministic ids, so the retry repeats nothing.
-        highlights.submit(recording.highlight(detection))
+            segments.detect(session, each)
 
 
 @pubsub_function(StreamStateChanged, RecordingStateChanged, LimitBreached)
@@ -132,16 +109,25 @@ def finish_highlights(event: StreamStateChanged | RecordingStateChanged | LimitB
             # The last analyses are late or lost; the recording is complete, so read them
             # from it rather than wait (a live one arriving later is then a no-op).
             log.info("recording %s ended: reading its last segments from it", event.recording_id)
+            by_time = segments.live_fed(event.recording_id)
+            first = (
+                segments.first_index_after(event.bucket, event.key_prefix, session.next_t)
+                if by_time
+                else session.next_index
+            )
             for missed in segments.catch_up(
                 bucket=event.bucket,
                 prefix=event.key_prefix,
                 recording_id=event.recording_id,
                 channel_id=event.channel_id,
-                from_index=session.next_index,
+                from_index=first,
                 to_index=None,
                 occurred_at=event.occurred_at,
             ):
-                _detect(session, missed)
+                if by_time:
+                    segments.feed_by_time(session, missed, force=True)
+                else:
+                    segments.detect(session, missed)
         recording = highlights.RecordingRef(
             bucket=event.bucket,
             prefix=event.key_prefix,

@@ -5,7 +5,7 @@ when the recording offers one) and reads the bytes a plan names."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -15,6 +15,7 @@ import httpx
 
 from liveclips.adapters import ivs_recordings, s3
 from liveclips.adapters.config import settings
+from liveclips.contracts.events import HighlightDetected
 from liveclips.contracts.ivs_recording import IvsRendition
 from liveclips.domain.clip_presets import Preset
 from liveclips.domain.hls import (
@@ -28,6 +29,7 @@ from liveclips.domain.hls import (
     parse_media_playlist,
     plan_clip,
 )
+from liveclips.domain.live_playlist import LIVE_COPY_PLAYLIST, live_copy_prefix
 from liveclips.media.render import TrackingCopy
 
 _HTTP_TIMEOUT_S = 10.0
@@ -132,6 +134,70 @@ def source_for(bucket: str, prefix: str, max_height: int) -> ClipSource:
     if prefix.endswith(".m3u8"):
         return S3Playlist.open(bucket, prefix, max_height)
     return S3Recording.best(bucket, prefix, max_height)
+
+
+@dataclass(frozen=True)
+class S3LiveCopy:
+    """The live ~2 s segments the live follower copied into S3
+    (liveclips/services/live_segments.py), placed on the recording's time axis by their
+    PROGRAM-DATE-TIME: a clip decided while live is cut from these before the recording
+    has written its 10 s segment."""
+
+    bucket: str
+    key: str  # the copies' media playlist
+    recording_epoch_s: float  # the wall time of the recording's second 0
+
+    @classmethod
+    def of(cls, highlight: HighlightDetected, bucket: str) -> S3LiveCopy:
+        prefix = live_copy_prefix(highlight.channel_id, highlight.recording_id)
+        # moment_ended_at is Recording Start + moment_end_s (liveclips/services/highlights.py).
+        epoch = highlight.moment_ended_at.timestamp() - highlight.moment_end_s
+        return cls(bucket, f"{prefix}/{LIVE_COPY_PLAYLIST}", epoch)
+
+    def playlist(self) -> MediaPlaylist:
+        listed = parse_media_playlist(s3.read_bytes(self.bucket, self.key).decode())
+        placed = []
+        for segment in listed.segments:
+            if segment.program_date_time is None:
+                continue
+            start = segment.program_date_time.timestamp() - self.recording_epoch_s
+            placed.append(replace(segment, start_s=start))
+        return MediaPlaylist(tuple(placed), listed.ended)
+
+    def read(self, span: ByteSpan) -> bytes:
+        return s3.read_bytes(self.bucket, self._key(span.uri), span.byte_range)
+
+    def url(self, segment: PlaylistSegment) -> str:
+        return s3.signed_url(
+            self.bucket, self._key(segment.uri), ttl_s=settings().instant_clip_ttl_s
+        )
+
+    def smaller(self, max_height: int) -> None:
+        return None  # the live playlist carries one rendition
+
+    def _key(self, uri: str) -> str:
+        return posixpath.join(posixpath.dirname(self.key), uri)
+
+
+def highlight_source(highlight: HighlightDetected, max_height: int) -> ClipSource:
+    """Where a highlight is cut from: the recording once it covers the clip (after
+    Recording End always), else the live copies if they do; else the recording, whose
+    plan then says "not yet"."""
+    recording = source_for(highlight.bucket, highlight.recording_prefix, max_height)
+    try:
+        written = recording.playlist()
+    except s3.STORAGE_ERRORS:
+        written = None
+    if written is not None and (written.ended or written.duration_s >= highlight.clip_end_s):
+        return recording
+    live = S3LiveCopy.of(highlight, settings().media_bucket)
+    try:
+        copies = live.playlist()
+    except s3.STORAGE_ERRORS:
+        return recording
+    if copies.segments and copies.duration_s >= highlight.clip_end_s - 1e-6:
+        return live
+    return recording
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from liveclips import resources
 from liveclips.adapters import pubsub, s3, spanner_clips
-from liveclips.adapters.clip_sources import ClipSource, source_for
+from liveclips.adapters.clip_sources import ClipSource, highlight_source
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import ClipPublished, HighlightDetected
 from liveclips.domain.clip_presets import FEED_PRESET
@@ -70,10 +70,11 @@ def publish_instant(
     playlist: MediaPlaylist | None = None,
 ) -> str | None:
     """Make the feed preset's clip playable at once as a playlist over the recording's
-    own segments. Returns its key, or None if the clip was visible already."""
+    own segments, or while the recording has not reached the clip's end, over the live
+    segments copied to S3 (ADR 0016). Returns its key, or None if the clip was visible
+    already."""
     if source is None:
-        max_height = settings().clip_max_height
-        source = source_for(highlight.bucket, highlight.recording_prefix, max_height)
+        source = highlight_source(highlight, settings().clip_max_height)
     playlist = playlist or source.playlist()
     start_s, end_s = highlight.clip_start_s, highlight.clip_end_s
     plan_clip(playlist, start_s, end_s)  # NotYetAvailable rather than half a clip
