@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from liveclips.adapters.config import settings
 from liveclips.api import errors
+from liveclips.api.accounts import router as accounts_router
 from liveclips.api.body_limit import BodyLimit
 from liveclips.api.channels import router as channels_router
 from liveclips.api.chat_actions import router as chat_actions_router
@@ -44,6 +45,7 @@ app = FastAPI(
 errors.install(app)
 app.add_middleware(BodyLimit, max_bytes=settings().max_body_bytes)
 app.include_router(session_router)
+app.include_router(accounts_router)
 app.include_router(highlights_router)
 app.include_router(studio_router)
 app.include_router(clip_media_router)

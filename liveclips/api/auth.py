@@ -7,13 +7,29 @@ a small leeway for clock skew; `sub`, `role`, `jti` and `iat` are required. A re
 token (Redis) is refused like an expired one. The revocation check and the caller's and
 the client address's rate limits are one Redis script call (liveclips/adapters/rate_limits.py).
 
+Three kinds of issuer are trusted, each chosen by the token's `iss` before anything else
+is believed, and each with its own keys and algorithms (so a key of one can never verify
+a token claiming another):
+- the identity provider of `LIVECLIPS_JWT_ISSUER` (locally the dev issuer): `sub` and
+  `role` are taken as they are;
+- our own issuer (`LIVECLIPS_ACCOUNTS_ISSUER`, liveclips/api/accounts.py): RS256 only,
+  keys from our key ring by `kid` (a retired or revoked `kid` is refused), `sid` names
+  the refresh family (the device) for sign-out;
+- external providers (`LIVECLIPS_FEDERATED_ISSUERS`: Cognito, Firebase Auth, Auth0),
+  whose subject is mapped to our user (made on first sight, linked by issuer + subject)
+  and whose role is our user's own unless the mapping names a role claim.
+The header's `alg` must be one the issuer signs with: never `none`, never HS* (whose
+"secret" would be the public key: the RS/HS confusion).
+
 Routes declare who may call them with one of the annotated types below; ownership of a
 channel is checked by the route with `Caller.may_manage` (liveclips/domain/access.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -21,12 +37,14 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from google.api_core import exceptions as google_exceptions
 from starlette.concurrency import run_in_threadpool
 
-from liveclips.adapters import rate_limits
+from liveclips.adapters import rate_limits, signing_keys, spanner_accounts
 from liveclips.adapters.config import settings
 from liveclips.api.errors import api_error
 from liveclips.domain.access import ADMINS, CONTENT_TEAM, CREATORS, EVERYONE, Caller, Role
+from liveclips.settings import FederatedIssuer
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the liveclips identity provider")
 _REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "iss", "aud"]
@@ -47,24 +65,96 @@ def _keys() -> jwt.PyJWKClient:
     )
 
 
+@lru_cache(maxsize=16)
+def _federated_keys(jwks_url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(
+        jwks_url,
+        cache_keys=True,
+        lifespan=3600,
+        timeout=5,
+        cooldown_duration=settings().jwt_jwks_refetch_cooldown_s,
+    )
+
+
+@dataclass(frozen=True)
+class VerifiedCaller(Caller):
+    """A caller with where its token came from: `session_id` is our refresh family (the
+    device) for tokens of our own issuer, None for the others."""
+
+    issuer: str = ""
+    session_id: str | None = None
+
+
 def _unauthenticated(code: str, message: str) -> Exception:
     return api_error(401, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Header and claims as the token states them, to choose the issuer and key by;
+    nothing here is believed until the signature is verified with that key."""
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
+        raise _unauthenticated(
+            "invalid_token", f"the bearer token is not valid: {error}"
+        ) from error
+    return header, claims
+
+
+def _check_alg(header: dict[str, Any], allowed: list[str], issuer: str) -> None:
+    alg = header.get("alg")
+    if alg not in allowed:
+        raise _unauthenticated(
+            "invalid_token", f"alg {alg!r} is not accepted from {issuer} (only {allowed})"
+        )
+
+
+def _decode(
+    token: str,
+    key: Any,
+    algorithms: list[str],
+    *,
+    audience: str | None,
+    issuer: str,
+    required: list[str],
+) -> dict[str, Any]:
+    config = settings()
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        key,
+        algorithms=algorithms,
+        audience=audience,
+        issuer=issuer,
+        leeway=config.jwt_leeway_s,
+        options={"require": required, "verify_aud": audience is not None},
+    )
+    return claims
 
 
 def verify(token: str) -> Caller:
     """The caller a token speaks for, or a 401 naming what is wrong with it."""
     config = settings()
+    header, stated = _unverified(token)
+    issuer = stated.get("iss")
     try:
-        key = _keys().get_signing_key_from_jwt(token)
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key.key,
-            algorithms=config.jwt_algorithms,
-            audience=config.jwt_audience,
-            issuer=config.jwt_issuer,
-            leeway=config.jwt_leeway_s,
-            options={"require": _REQUIRED_CLAIMS},
-        )
+        if issuer == config.accounts_issuer:
+            return _own(token, header)
+        if issuer == config.jwt_issuer:
+            _check_alg(header, config.jwt_algorithms, issuer)
+            key = _keys().get_signing_key_from_jwt(token)
+            claims = _decode(
+                token,
+                key.key,
+                config.jwt_algorithms,
+                audience=config.jwt_audience,
+                issuer=issuer,
+                required=_REQUIRED_CLAIMS,
+            )
+            return _caller(claims)
+        for federated in config.federated_issuers:
+            if issuer == federated.issuer:
+                return _federated(token, header, federated)
     except jwt.ExpiredSignatureError as error:
         raise _unauthenticated("token_expired", "the bearer token has expired") from error
     except jwt.PyJWKClientConnectionError as error:
@@ -74,7 +164,81 @@ def verify(token: str) -> Caller:
         raise _unauthenticated(
             "invalid_token", f"the bearer token is not valid: {error}"
         ) from error
-    return _caller(claims)
+    raise _unauthenticated("invalid_token", f"the bearer token's issuer {issuer!r} is not trusted")
+
+
+def _own(token: str, header: dict[str, Any]) -> Caller:
+    config = settings()
+    algorithms = [signing_keys.ALGORITHM]
+    _check_alg(header, algorithms, config.accounts_issuer)
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        raise _unauthenticated("invalid_token", "the bearer token names no key (kid)")
+    try:
+        key = signing_keys.public_key(kid, datetime.now(UTC))
+    except signing_keys.KeyRefused as error:
+        raise _unauthenticated("invalid_token", f"the bearer token's {error}") from error
+    except signing_keys.SigningUnavailable as error:
+        raise api_error(503, "auth_unavailable", str(error)) from error
+    claims = _decode(
+        token,
+        key,
+        algorithms,
+        audience=config.jwt_audience,
+        issuer=config.accounts_issuer,
+        required=[*_REQUIRED_CLAIMS, "sid"],
+    )
+    caller = _caller(claims)
+    session_id = claims["sid"]
+    if not (isinstance(session_id, str) and 0 < len(session_id) <= _MAX_ID):
+        raise _unauthenticated("invalid_token", "sid must be 1-128 characters")
+    return VerifiedCaller(**vars(caller), issuer=config.accounts_issuer, session_id=session_id)
+
+
+def _federated(token: str, header: dict[str, Any], provider: FederatedIssuer) -> Caller:
+    algorithms: list[str] = list(provider.algorithms)
+    _check_alg(header, algorithms, provider.issuer)
+    key = _federated_keys(provider.jwks_url).get_signing_key_from_jwt(token)
+    by_aud = provider.audience_claim == "aud"
+    required = ["exp", "iat", "iss", provider.subject_claim, *(["aud"] if by_aud else [])]
+    claims = _decode(
+        token,
+        key.key,
+        algorithms,
+        audience=provider.audience if by_aud else None,
+        issuer=provider.issuer,
+        required=required,
+    )
+    if not by_aud and claims.get(provider.audience_claim) != provider.audience:
+        raise _unauthenticated("invalid_token", f"{provider.audience_claim} is not ours")
+    subject = claims[provider.subject_claim]
+    if not (isinstance(subject, str) and 0 < len(subject) <= 255 and subject.isprintable()):
+        raise _unauthenticated("invalid_token", "the subject must be 1-255 printable characters")
+    email = claims.get(provider.email_claim) if provider.email_claim else None
+    role = Role.VIEWER.value
+    if provider.role_claim is not None:
+        role = claims.get(provider.role_claim, Role.VIEWER.value)
+        if role not in {r.value for r in Role}:
+            raise _unauthenticated("invalid_token", f"{provider.role_claim} is not a role")
+    try:
+        user = spanner_accounts.federated_user(
+            provider.issuer, subject, email if isinstance(email, str) else None, role
+        )
+    except google_exceptions.GoogleAPICallError as error:
+        raise api_error(503, "auth_unavailable", "accounts cannot be read now") from error
+    token_id = claims.get("jti")
+    if not (isinstance(token_id, str) and 0 < len(token_id) <= _MAX_ID):
+        # Firebase and Auth0 ID tokens carry no jti: the token's own digest names it.
+        token_id = hashlib.sha256(token.encode()).hexdigest()[:32]
+    caller = _caller(
+        {
+            **claims,
+            "sub": user.user_id,
+            "jti": token_id,
+            "role": role if provider.role_claim else user.role,
+        }
+    )
+    return VerifiedCaller(**vars(caller), issuer=provider.issuer)
 
 
 def _caller(claims: dict[str, Any]) -> Caller:
