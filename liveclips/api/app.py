@@ -17,14 +17,17 @@ from liveclips.api.chat_actions import router as chat_actions_router
 from liveclips.api.chat_tokens import router as chat_tokens_router
 from liveclips.api.clip_media import router as clip_media_router
 from liveclips.api.clips import router as clips_router
+from liveclips.api.comments import router as comments_router
 from liveclips.api.errors import COMMON_RESPONSES
 from liveclips.api.events import router as events_router
 from liveclips.api.feed import router as feed_router
+from liveclips.api.follows import router as follows_router
 from liveclips.api.highlights import router as highlights_router
 from liveclips.api.live import router as live_router
 from liveclips.api.moderation import router as moderation_router
 from liveclips.api.search import router as search_router
 from liveclips.api.session import router as session_router
+from liveclips.api.share import router as share_router
 from liveclips.api.studio import router as studio_router
 from liveclips.api.studio_reports import router as studio_reports_router
 from liveclips.api.viewing import router as viewing_router
@@ -45,6 +48,10 @@ app = FastAPI(
 errors.install(app)
 app.add_middleware(BodyLimit, max_bytes=settings().max_body_bytes)
 app.include_router(session_router)
+# Before vod: GET /v1/vod/{title_id}/comments is not a rendition.
+app.include_router(comments_router)
+app.include_router(follows_router)
+app.include_router(share_router)
 app.include_router(accounts_router)
 app.include_router(highlights_router)
 app.include_router(studio_router)

@@ -36,20 +36,23 @@ def live_now(
     when it started, viewers now and the IVS playback URL (private channels: with a
     short-lived playback token)."""
     found = spanner_channels.live_now(limit, pagination.decode(cursor))
-    now = time.time()
-    streams = []
-    for live in found:
-        streams.append(
-            LiveStreamView(
-                stream_id=live.stream_id,
-                channel_id=live.channel.channel_id,
-                channel_name=live.channel.name,
-                program_title=live.program_title,
-                started_at=live.started_at,
-                viewers=redis_store.live_viewers(live.stream_id, now),
-                private=live.channel.private,
-                playback_url=_playback_url(live),
-            )
-        )
     keys = [(live.started_at, live.stream_id) for live in found]
-    return LivePage(streams=streams, next_cursor=pagination.next_cursor(keys, limit))
+    return LivePage(streams=views(found), next_cursor=pagination.next_cursor(keys, limit))
+
+
+def views(found: list[LiveStream]) -> list[LiveStreamView]:
+    """Streams as the directory shows them (also the followed-channels list, follows.py)."""
+    now = time.time()
+    return [
+        LiveStreamView(
+            stream_id=live.stream_id,
+            channel_id=live.channel.channel_id,
+            channel_name=live.channel.name,
+            program_title=live.program_title,
+            started_at=live.started_at,
+            viewers=redis_store.live_viewers(live.stream_id, now),
+            private=live.channel.private,
+            playback_url=_playback_url(live),
+        )
+        for live in found
+    ]
