@@ -27,8 +27,9 @@ from liveclips.contracts.events import (
     VodJobChanged,
     VodReady,
 )
+from liveclips.contracts.social import CreatorLive
 from liveclips.domain.clip_presets import FEED_PRESET
-from liveclips.services import highlights, segments, uploads, vod
+from liveclips.services import highlights, notifications, segments, uploads, vod
 from liveclips.settings import FunctionsSettings, require
 
 logging.basicConfig(level=logging.INFO)
@@ -48,6 +49,12 @@ def lifecycle(event: StreamStateChanged | RecordingStateChanged | LimitBreached)
                 at=event.occurred_at,
             )
             log.info("stream %s is %s", record.stream_id, record.state)
+            if event.state == "started" and record.state == "LIVE":
+                # One creator.live per follower; a redelivery repeats the same event ids.
+                sent = notifications.announce_live(
+                    event.channel_id, event.stream_id, event.occurred_at
+                )
+                log.info("stream %s: creator.live for %d followers", record.stream_id, sent)
         case RecordingStateChanged():
             spanner.apply_recording_change(
                 recording_id=event.recording_id,
@@ -192,3 +199,9 @@ def upload_highlights(event: VodReady) -> None:
     """A live show's highlights were found while it was live; an upload's are found now."""
     if event.kind == "upload":
         uploads.find_highlights(event)
+
+
+@pubsub_function(CreatorLive)
+def notify_follower(event: CreatorLive) -> None:
+    """Push a go-live to the follower's devices (FCM, APNs); once per event and device."""
+    log.info("creator.live %s: %s", event.event_id, notifications.notify(event))
