@@ -12,6 +12,7 @@ import argparse
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -21,6 +22,7 @@ from google.cloud import pubsub_v1
 
 from liveclips import resources
 from liveclips.adapters.config import settings
+from liveclips.moderation_worker import comments
 from liveclips.moderation_worker.batches import Pass, run_once
 from liveclips.settings import ModerationWorkerSettings, require
 
@@ -34,13 +36,15 @@ app = FastAPI(title="liveclips moderation worker")
 _state: dict[str, Any] = {"last": None, "alive": False, "errors": 0}
 
 
-def loop(stop: threading.Event) -> None:
+def loop(
+    stop: threading.Event, name: str = SUBSCRIPTION, run: Callable[..., Pass] = run_once
+) -> None:
     subscriber = pubsub_v1.SubscriberClient()
-    subscription = subscriber.subscription_path(settings().gcp_project, SUBSCRIPTION)
+    subscription = subscriber.subscription_path(settings().gcp_project, name)
     _state["alive"] = True
     while not stop.is_set():
         try:
-            outcome: Pass = run_once(subscriber, subscription)
+            outcome: Pass = run(subscriber, subscription)
         except Exception:  # the loop must outlive any one batch; the batch is redelivered
             log.exception("moderation pass failed")
             _state["errors"] += 1
@@ -66,6 +70,10 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO)
     stop = threading.Event()
     threading.Thread(target=loop, args=(stop,), daemon=True, name="moderation").start()
+    # Comments (docs/social.md) in a loop of their own: chat's latency is not shared.
+    threading.Thread(target=loop, args=(stop, resources.MODERATE_COMMENTS_SUBSCRIPTION,
+                                        comments.run_once), daemon=True,
+                     name="moderation-comments").start()  # fmt: skip
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:
