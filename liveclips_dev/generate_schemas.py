@@ -18,6 +18,7 @@ from liveclips.contracts.aws_events import AwsEvent
 from liveclips.contracts.events import json_schemas
 from liveclips.contracts.ivs_recording import IvsRecordingMetadata
 from liveclips.contracts.player import PublishedPlayerEvent
+from liveclips.contracts.social import SOCIAL_EVENT_TYPES
 
 # Generated JSON stays beside the DDL in the top-level schemas/ (the contracts folder).
 OUT = Path(__file__).resolve().parents[1] / "schemas" / "json"
@@ -28,6 +29,8 @@ def all_schemas() -> dict[str, dict[str, Any]]:
     schemas["aws.eventbridge_event.json"] = TypeAdapter(AwsEvent).json_schema(by_alias=True)
     schemas["aws.ivs_recording_metadata.json"] = IvsRecordingMetadata.model_json_schema()
     schemas["player.event.json"] = PublishedPlayerEvent.model_json_schema()
+    for name, model in SOCIAL_EVENT_TYPES.items():
+        schemas[f"{name}.json"] = model.model_json_schema()
     return schemas
 
 
