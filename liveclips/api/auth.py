@@ -83,6 +83,7 @@ class VerifiedCaller(Caller):
 
     issuer: str = ""
     session_id: str | None = None
+    key_id: str | None = None  # our own tokens' kid: re-checked on every use
 
 
 def _unauthenticated(code: str, message: str) -> Exception:
@@ -192,7 +193,9 @@ def _own(token: str, header: dict[str, Any]) -> Caller:
     session_id = claims["sid"]
     if not (isinstance(session_id, str) and 0 < len(session_id) <= _MAX_ID):
         raise _unauthenticated("invalid_token", "sid must be 1-128 characters")
-    return VerifiedCaller(**vars(caller), issuer=config.accounts_issuer, session_id=session_id)
+    return VerifiedCaller(
+        **vars(caller), issuer=config.accounts_issuer, session_id=session_id, key_id=kid
+    )
 
 
 def _federated(token: str, header: dict[str, Any], provider: FederatedIssuer) -> Caller:
@@ -298,6 +301,13 @@ async def _verified_caller(token: str) -> Caller:
         _verified[token] = caller
     elif caller.expires_at.timestamp() + settings().jwt_leeway_s < time.time():
         raise _unauthenticated("token_expired", "the bearer token has expired")
+    elif isinstance(caller, VerifiedCaller) and caller.key_id is not None:
+        # A key revoked or retired since this token was verified stops it too.
+        try:
+            signing_keys.public_key(caller.key_id, datetime.now(UTC))
+        except signing_keys.KeyRefused as error:
+            _verified.pop(token, None)
+            raise _unauthenticated("invalid_token", f"the bearer token's {error}") from error
     return caller
 
 
