@@ -23,7 +23,7 @@ import httpx
 import jwt
 
 from liveclips.adapters.push import Outcome, PushFailed, PushMessage
-from liveclips.social_settings import social_settings
+from liveclips.adapters.social_config import social_settings
 
 log = logging.getLogger("liveclips.push")
 TOKEN_REUSE_S = 50 * 60

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 
 from liveclips.adapters.push import Outcome, PushFailed, PushMessage
+from liveclips.adapters.social_config import social_settings
 from liveclips.settings import local_mode
-from liveclips.social_settings import social_settings
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
 _TIMEOUT_S = 10.0

@@ -3,7 +3,7 @@
 A sender delivers one message to one device token and says whether the token is still
 good; failures worth retrying raise PushFailed(retryable=True), so the Pub/Sub delivery
 is retried. The providers are built once per process from the settings
-(liveclips/social_settings.py); locally both point at a stand-in of their documented API
+(liveclips/adapters/social_config.py); locally both point at a stand-in of their documented API
 (liveclips_dev/push_standin.py). docs/social.md.
 """
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Response
 
 from liveclips import resources
 from liveclips.adapters import pubsub, rate_limits, spanner_social
+from liveclips.adapters.social_config import social_settings
 from liveclips.api import pagination
 from liveclips.api.auth import AnyCaller
 from liveclips.api.errors import api_error, documented
@@ -29,7 +30,6 @@ from liveclips.api.social_models import (
 )
 from liveclips.contracts.social import CommentPosted
 from liveclips.domain.comments import CommentState, SubjectKind, judge, may_delete
-from liveclips.social_settings import social_settings
 
 router = APIRouter(prefix="/v1", tags=["comments"])
 COMMENTS_TOPIC = resources.COMMENTS_TOPIC

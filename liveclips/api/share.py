@@ -21,9 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from liveclips.adapters import playback_urls, rate_limits, spanner_feed
 from liveclips.adapters.config import settings
+from liveclips.adapters.social_config import social_settings
 from liveclips.api.auth import client_address
 from liveclips.api.models import ID_PATTERN
-from liveclips.social_settings import social_settings
 
 router = APIRouter(tags=["share pages"])
 ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=ID_PATTERN)]

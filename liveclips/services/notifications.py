@@ -16,8 +16,8 @@ from datetime import datetime
 from liveclips import resources
 from liveclips.adapters import pubsub, redis_store, spanner_social
 from liveclips.adapters.push import Outcome, PushFailed, PushMessage, sender_for
+from liveclips.adapters.social_config import social_settings
 from liveclips.contracts.social import CreatorLive
-from liveclips.social_settings import social_settings
 
 log = logging.getLogger("liveclips.notifications")
 CREATOR_LIVE_TOPIC = resources.CREATOR_LIVE_TOPIC

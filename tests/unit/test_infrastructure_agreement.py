@@ -23,6 +23,7 @@ from hcl2.utils import SerializationOptions
 from functions.aws.chat_review import CHAT_TOPIC
 from liveclips import resources
 from liveclips.adapters.config import Settings
+from liveclips.api.comments import COMMENTS_TOPIC
 from liveclips.api.events import PLAYER_EVENTS_TOPIC
 from liveclips.api.studio import MARKERS_TOPIC
 from liveclips.contracts.ivs_translation import LIFECYCLE_TOPIC, SEGMENTS_TOPIC, UPLOADS_TOPIC
@@ -394,6 +395,7 @@ def test_the_api_may_publish_what_its_code_publishes() -> None:
     gcp_locals, _ = load_terraform(GCP)
     granted = set(gcp_locals["publishers"]["api"])
     used = {PLAYER_EVENTS_TOPIC, MARKERS_TOPIC, AUDIENCE_SAMPLES_TOPIC, HIGHLIGHTS_TOPIC}
+    used.add(COMMENTS_TOPIC)  # liveclips/api/comments.py: comments on their way to moderation
     assert used | {CLIPS_TOPIC, resources.DEAD_LETTER_TOPIC} == granted
     assert granted <= set(resources.TOPICS)
 
