@@ -2,8 +2,15 @@
 (web/viewer/player.js): a live show streamed over RTMP plays on its page beside the chat
 and its end is told; a READY on-demand title plays and continue watching then lists it
 with its progress; an instant clip (HLS over the recording's segments) plays in the
-feed; a playlist that is not there is told on the page. With config.json saying "ivs"
-and no loadable IVS Player build, the seam says why and plays with hls.js."""
+feed; a playlist that is not there is told on the page. With config.json saying "ivs",
+the IVS Player (npm amazon-ivs-player, the vendored package itself) plays the live show
+and the instant clip; with no loadable IVS Player build the seam says why and plays with
+hls.js.
+
+The npm package is CommonJS for a bundler and the viewer has no build step, so these
+tests load it the way a bundler would, with a small CommonJS loader
+(tests/browser/ivs_player_loader.js, test-only) over web/node_modules; production needs
+the IVS Player's UMD build or a bundler (docs/viewer-app.md)."""
 
 from __future__ import annotations
 
@@ -29,18 +36,44 @@ from tests.integration.feed_seed import announce_clip, fresh_feed, seed_clip
 from tests.support import bearer
 
 pytestmark = pytest.mark.browser
-SHOW_S = 45
+SHOW_S = 60
+NODE_MODULES = (Path(__file__).parents[2] / "web" / "node_modules").resolve()
+# A bundler's job for the npm IVS Player, done in the page (test-only).
+IVS_PLAYER_LOADER = Path(__file__).with_name("ivs_player_loader.js")
 STALL_S = 5
 ADVANCED = "v => v && Number(v.currentTime) - Number(v.dataset.startedAt ?? 1e9) > {s}"
 
 
-def _viewer(context: Any, studio: str, user: str, hash_: str) -> Any:
+def _viewer(context: Any, studio: str, user: str, hash_: str, *, player: str | None = None) -> Any:
+    """A signed-in viewer tab; `player` "ivs": config.json says ivs and the vendored IVS
+    Player is loaded as a bundler would ("plain": its dist as a plain script)."""
     page = context.new_page()
+    if player is not None:
+        _use_ivs_player(page, studio, bundled=player == "ivs")
     page.goto(f"{studio.rstrip('/')}/viewer/#{hash_}")
     page.wait_for_selector("body[data-ready=true]")
     page.fill("#signin input[name=user]", user)
     page.click("#sign-in")
     return page
+
+
+def _use_ivs_player(page: Any, studio: str, *, bundled: bool) -> None:
+    config = httpx.get(f"{studio.rstrip('/')}/config.json", timeout=10).json()
+    assert config["player"] == "hls"  # the local default
+    override = {**config, "player": "ivs", "ivsPlayerScript": "/vendor/ivs-player/index.js"}
+    page.route("**/config.json", lambda route: route.fulfill(json=override))
+    if bundled:
+        page.route("**/test-node-modules/**", _node_module)
+        page.add_init_script(path=IVS_PLAYER_LOADER)
+
+
+def _node_module(route: Any) -> None:
+    relative = route.request.url.split("/test-node-modules/", 1)[1].split("?", 1)[0]
+    file = (NODE_MODULES / relative).resolve()
+    if NODE_MODULES not in file.parents or not file.is_file():
+        route.fulfill(status=404)
+    else:
+        route.fulfill(body=file.read_bytes(), content_type="text/javascript")
 
 
 def _plays(page: Any, selector: str, seconds: float, timeout_ms: int = 60_000) -> None:
@@ -113,6 +146,8 @@ def test_a_live_show_plays_beside_its_chat_and_its_end_is_told(
         chat_box = page.locator("#chat-box").bounding_box()
         assert video_box and chat_box and chat_box["x"] >= video_box["x"] + video_box["width"] - 1
 
+        _ivs_player_plays(playwright_api, tmp_path, studio, channel_id)
+
         _unreachable_is_told(context, studio, channel_id)
 
         # The encoder stops: the watching page says the show has ended ...
@@ -151,6 +186,22 @@ def _on_air(api: str, channel_id: str, playlist: str) -> dict[str, Any]:
     assert served.status_code == 200 and served.text.startswith("#EXTM3U")
     assert served.headers["access-control-allow-origin"] == "*"  # players are elsewhere
     return found
+
+
+def _ivs_player_plays(playwright_api: Any, tmp_path: Path, studio: str, channel_id: str) -> None:
+    """Production's player on the same show: the IVS Player plays the local playlist.
+    In its own browser: a browser's tabs share the queued events, any tab may send them."""
+    other = launch(playwright_api, tmp_path / "profile-ivs", None)
+    try:
+        ivs = _viewer(other, studio, "play-viewer-ivs", "/live", player="ivs")
+        ivs.click(f"#live-list li[data-channel='{channel_id}'] a")
+        _plays(ivs, "#player video", 2.0)
+        assert ivs.get_attribute("#player video", "data-player") == "ivs"
+        assert ivs.get_attribute("#player video", "data-player-fallback") is None
+        _accepted(ivs, "play_start")
+        shot(ivs, "viewer-play-02-live-ivs-player")
+    finally:
+        other.close()
 
 
 def _unreachable_is_told(context: Any, studio: str, channel_id: str) -> None:
@@ -215,9 +266,9 @@ def test_a_title_plays_and_continue_watching_lists_it_with_progress(
         page.route(late, _held)
         page.click(f"#titles li[data-title='{title_id}'] a")
         page.wait_for_selector("#vod-player video")
+        _plays(page, "#vod-player video", 6.0)
         # The API's playlists, fetched through the page's /api with the viewer's token.
         assert page.get_attribute("#vod-player video", "data-player") == "hls.js"
-        _plays(page, "#vod-player video", 6.0)
         _accepted(page, "play_start")
         _accepted(page, "stall")
         shot(page, "viewer-play-04-vod")
@@ -296,24 +347,20 @@ def test_an_instant_clip_plays_in_the_feed(
         _accepted(page, "clip_play")
         shot(page, "viewer-play-07-instant-clip")
 
-        # Production's player: config.json "ivs". The npm package's dist is CommonJS for
-        # a bundler (no IVSPlayer global), so the seam says so and hls.js plays instead.
-        ivs = context.new_page()
-        config = httpx.get(f"{cloud['LIVECLIPS_STUDIO_URL']}/config.json", timeout=10).json()
-        assert config["player"] == "hls"
-        override = {**config, "player": "ivs", "ivsPlayerScript": "/vendor/ivs-player/index.js"}
-        ivs.route("**/config.json", lambda route: route.fulfill(json=override))
-        ivs.goto(f"{cloud['LIVECLIPS_STUDIO_URL'].rstrip('/')}/viewer/#/clip/{clip_id}")
-        ivs.wait_for_selector("body[data-ready=true]")
-        ivs.fill("#signin input[name=user]", "ivs-viewer")  # a new tab: a new session
-        ivs.click("#sign-in")
+        # Production's player, config.json "ivs": the IVS Player plays the instant clip ...
+        studio = cloud["LIVECLIPS_STUDIO_URL"]
+        ivs = _viewer(context, studio, "ivs-viewer", f"/clip/{clip_id}", player="ivs")
         _plays(ivs, f"{card} video", 1.0)
-        fallback = ivs.get_attribute(f"{card} video", "data-player-fallback") or ""
+        assert ivs.get_attribute(f"{card} video", "data-player") == "ivs"
+        assert ivs.evaluate("IVSPlayer.isPlayerSupported") is True
+        shot(ivs, "viewer-play-08-instant-clip-ivs-player")
+        # ... and its npm dist as a plain script defines nothing: the seam says so and
+        # hls.js plays instead.
+        plain = _viewer(context, studio, "ivs-viewer-2", f"/clip/{clip_id}", player="plain")
+        _plays(plain, f"{card} video", 1.0)
+        fallback = plain.get_attribute(f"{card} video", "data-player-fallback") or ""
         assert "did not define IVSPlayer" in fallback
-        assert ivs.get_attribute(f"{card} video", "data-player") == "hls.js"
-        for asset in ("amazon-ivs-wasmworker.min.js", "amazon-ivs-wasmworker.min.wasm"):
-            url = f"{cloud['LIVECLIPS_STUDIO_URL']}/vendor/ivs-player/assets/{asset}"
-            assert httpx.get(url, timeout=10).status_code == 200
+        assert plain.get_attribute(f"{card} video", "data-player") == "hls.js"
     finally:
         context.close()
 

@@ -187,11 +187,14 @@ function clipVideo(clip, sessionId) {
 // The card's video playing: an instant clip's player is made the first time it is wanted.
 async function startClip(card, clip) {
   const video = card.querySelector("video");
-  if (isHls(clip) && !card.attached) {
-    card.attached = play(video, clip.url, { onFatal: () => couldNotLoad(card) });
-  }
-  await card.attached;
-  video.play().catch(() => {});
+  if (!isHls(clip)) { video.play().catch(() => {}); return; }
+  card.attached ||= play(video, clip.url, { onFatal: () => couldNotLoad(card) });
+  (await card.attached).play();
+}
+
+async function stopClip(card) {
+  if (card.attached) (await card.attached).pause();
+  else card.querySelector("video").pause();
 }
 
 function shareLink(clip) {
@@ -220,6 +223,7 @@ function clipCard(clip, sessionId) {
       el("button", { class: "share", onclick: () => share(clip, sessionId, link) }, "Share")),
     link);
   card.start = () => startClip(card, clip);
+  card.stop = () => stopClip(card);
   return card;
 }
 
@@ -235,12 +239,11 @@ function showFeed(main) {
 
   const watcher = new IntersectionObserver((entries) => {
     for (const entry of entries) {
-      const video = entry.target.querySelector("video");
       const id = entry.target.dataset.clip;
       if (entry.isIntersecting) {
         if (!seen.has(id)) { seen.add(id); telemetry.track("clip_impression", { session_id: sessionId, clip_id: id }); }
         entry.target.start();
-      } else video.pause();
+      } else entry.target.stop();
     }
   }, { threshold: 0.6 });
 
@@ -405,7 +408,7 @@ async function showLivePicture(box, channelId, streamId, sessionId) {
   instrument(video, { session_id: sessionId, stream_id: live.stream_id, channel_id: channelId }, () => { box.dataset.state = "playing"; });
   video.addEventListener("ended", () => ended(box));
   // Just gone live, the first segment may not be published yet: keep asking a while.
-  await play(video, live.playback_url, {
+  const handle = await play(video, live.playback_url, {
     retryMissing: 12,
     onFatal: async ({ status }) => {
       const still = await onAir(channelId, streamId).catch(() => live);
@@ -413,7 +416,7 @@ async function showLivePicture(box, channelId, streamId, sessionId) {
       else couldNotLoad(box, status === 404 ? "The video could not be loaded: the stream is not reachable." : "The video could not be loaded. Try again in a moment.");
     },
   });
-  video.play().catch(() => {});
+  handle.play();
 }
 
 // --- on demand --------------------------------------------------------------------
@@ -473,8 +476,7 @@ async function showTitle(main, titleId) {
   video.addEventListener("pause", () => report(true));
   video.addEventListener("ended", () => report(true));
   timer = setInterval(() => { if (!video.paused) report(false); }, PROGRESS_EVERY_S * 1000);
-  await play(video, title.hls_url, { onFatal: () => couldNotLoad(box) });
-  video.play().catch(() => {});
+  (await play(video, title.hls_url, { onFatal: () => couldNotLoad(box) })).play();
 }
 
 // --- start ------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 // The one place the app plays HLS: `attach(video, url, options)` picks the player.
 //
 // - config.player "ivs" (production): the IVS Player (npm amazon-ivs-player), whose UMD
-//   build sets the global `IVSPlayer`; config.ivsPlayerScript says where that build is,
-//   config.ivsPlayerAssets where its wasm worker and binary are. If it cannot load or the
-//   browser is not supported, hls.js plays instead (IVS playback URLs are plain HLS) and
-//   video.dataset.playerFallback says why.
+//   build sets the global `IVSPlayer` (a page that bundles the npm package may set it
+//   too); config.ivsPlayerScript says where that build is, config.ivsPlayerAssets where
+//   its wasm worker and binary are. If it cannot load or the browser is not supported,
+//   hls.js plays instead (IVS playback URLs are plain HLS) and
+//   video.dataset.playerFallback says why. The IVS Player cannot send request headers,
+//   so a playlist that needs the viewer's token is always played by hls.js.
 // - otherwise hls.js (pinned, served at /vendor/hls/) where Media Source Extensions exist;
 //   the browser's own HLS where they do not (iPhone Safari). hls.js is asked first because
 //   a browser may answer "maybe" to canPlayType and still not play it (Debian's chromium).
@@ -14,7 +16,7 @@
 // options.onFatal({ status, reason }): the video cannot play (status 404: nothing there).
 // options.retryMissing: keep asking for a playlist that is not there yet (a show that
 // has just gone live has no segment yet) for about this many seconds.
-// Returns { kind, detach() }.
+// Returns { kind, play(), pause(), detach() }.
 
 const HLS_MODULE = "/vendor/hls/hls.min.mjs";
 const IVS_ASSETS = "/vendor/ivs-player/assets";
@@ -39,7 +41,7 @@ function loadIvs(src) {
 }
 
 export async function attach(video, url, { config = {}, request = () => null, onFatal = () => {}, retryMissing = 0 } = {}) {
-  if (config.player === "ivs") {
+  if (config.player === "ivs" && !request(url)?.headers) {
     try {
       return await attachIvs(video, url, config, onFatal);
     } catch (error) {
@@ -51,7 +53,7 @@ export async function attach(video, url, { config = {}, request = () => null, on
   if (Hls?.isSupported()) return attachHlsJs(Hls, video, url, { request, onFatal, retryMissing });
   if (video.canPlayType("application/vnd.apple.mpegurl") && !request(url)?.headers) return attachNative(video, url, onFatal);
   onFatal({ status: 0, reason: "this browser cannot play HLS" });
-  return { kind: "none", detach() {} };
+  return { kind: "none", play() {}, pause() {}, detach() {} };
 }
 
 function attachHlsJs(Hls, video, url, { request, onFatal, retryMissing }) {
@@ -75,7 +77,7 @@ function attachHlsJs(Hls, video, url, { request, onFatal, retryMissing }) {
   hls.loadSource(url);
   hls.attachMedia(video);
   video.dataset.player = "hls.js";
-  return { kind: "hls.js", detach: () => hls.destroy() };
+  return { kind: "hls.js", ...element(video), detach: () => hls.destroy() };
 }
 
 function attachNative(video, url, onFatal) {
@@ -85,6 +87,7 @@ function attachNative(video, url, onFatal) {
   video.dataset.player = "native";
   return {
     kind: "native",
+    ...element(video),
     detach() { video.removeEventListener("error", failed); video.removeAttribute("src"); video.load(); },
   };
 }
@@ -102,9 +105,15 @@ async function attachIvs(video, url, config, onFatal) {
     // NOT_AVAILABLE is IVS's answer for a channel that is offline (a 404 at the edge).
     onFatal({ status: error.type === IVSPlayer.ErrorType.NOT_AVAILABLE ? 404 : error.code || 0, reason: error.message });
   });
+  // The page listens to the video element; IVS says "ended" as a player state.
+  player.addEventListener(IVSPlayer.PlayerState.ENDED, () => video.dispatchEvent(new Event("ended")));
   player.attachHTMLVideoElement(video);
   player.setMuted(video.muted);
   player.load(url);
   video.dataset.player = "ivs";
-  return { kind: "ivs", detach: () => player.delete() };
+  return { kind: "ivs", play: () => player.play(), pause: () => player.pause(), detach: () => player.delete() };
+}
+
+function element(video) {
+  return { play: () => { video.play().catch(() => {}); }, pause: () => video.pause() };
 }
