@@ -25,7 +25,7 @@ from functions.aws.bridge import original_bytes
 from liveclips import resources
 from liveclips.adapters import chat_limits, pubsub
 from liveclips.adapters.config import settings
-from liveclips.contracts.chat import ReviewRequest, ReviewResponse, RoomRules
+from liveclips.contracts.chat import CHANNEL_ATTRIBUTE, ReviewRequest, ReviewResponse, RoomRules
 from liveclips.contracts.events import ChatMessagePosted
 from liveclips.delivery import DeadLettered, deliver, validate_object
 from liveclips.domain.chat_rules import RoomPolicy, review
@@ -102,7 +102,9 @@ def _publish(request: ReviewRequest, text: str, channel_id: str | None, at: date
     message = ChatMessagePosted(
         event_id=request.MessageId,
         occurred_at=at,
-        channel_id=channel_id or request.RoomArn.rsplit("/", 1)[-1],
+        channel_id=channel_id
+        or request.Sender.Attributes.get(CHANNEL_ATTRIBUTE)
+        or request.RoomArn.rsplit("/", 1)[-1],
         message_id=request.MessageId,
         user_id=request.Sender.UserId,
         text=text,

@@ -47,7 +47,8 @@ class ChatToken:
     session_expires_at: datetime
 
 
-def _find(channel_id: str) -> str | None:
+def find_room(channel_id: str) -> str | None:
+    """The ARN of the room made for the channel (named after it), if there is one."""
     rooms = client().list_rooms(name=channel_id, maxResults=1).get("rooms", [])
     return str(rooms[0]["arn"]) if rooms else None
 
@@ -73,13 +74,13 @@ def room_args(channel_id: str) -> dict[str, Any]:
 
 def room_of_channel(channel_id: str) -> str:
     """The channel's room ARN, made now if it has none."""
-    found = _find(channel_id)
+    found = find_room(channel_id)
     if found is not None:
         return found
     try:
         made = client().create_room(**room_args(channel_id))
     except CHAT_ERRORS:
-        found = _find(channel_id)  # made concurrently
+        found = find_room(channel_id)  # made concurrently
         if found is None:
             raise
         return found

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from liveclips.adapters import chat_limits, ivschat
+from liveclips.adapters import chat_limits, ivschat, ivschat_rooms
 from liveclips.api.auth import StudioOrTeamCaller, forbid_unless_manages
 from liveclips.api.errors import api_error, documented
 from liveclips.api.ownership import ChannelId, channel
@@ -113,8 +113,17 @@ def _room_of(caller: Caller, channel_id: str, room_arn: str) -> None:
     except (ValueError, ValidationError):  # as the review handler: the baseline, no channel
         rules = None
     named = rules.channel_id if rules is not None else None
-    if (named or room_arn.rsplit("/", 1)[-1]) != channel_id:
+    if named is None:
+        named = channel_id if _room_made_for(channel_id) == room_arn else None
+    if named != channel_id:
         raise api_error(409, "room_not_of_channel", f"{room_arn} is not channel {channel_id}'s")
+
+
+def _room_made_for(channel_id: str) -> str | None:
+    try:
+        return ivschat_rooms.find_room(channel_id)
+    except ivschat_rooms.CHAT_ERRORS as error:
+        raise api_error(503, "chat_unavailable", "IVS Chat did not answer; try again") from error
 
 
 def _call(action: Callable[[str, str, str], None], room_arn: str, target: str, reason: str) -> None:

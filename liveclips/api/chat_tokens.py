@@ -19,6 +19,7 @@ from liveclips.adapters import ivschat_rooms
 from liveclips.api.auth import AnyCaller
 from liveclips.api.errors import api_error, documented
 from liveclips.api.ownership import ChannelId, channel
+from liveclips.contracts.chat import CHANNEL_ATTRIBUTE
 from liveclips.domain.access import CONTENT_TEAM, Caller
 
 router = APIRouter(prefix="/v1", tags=["live"])
@@ -55,7 +56,9 @@ def capabilities_of(caller: Caller, owner_user_id: str | None) -> list[str]:
 def _issue(caller: Caller, channel_id: str, body: ChatTokenRequest) -> ChatTokenView:
     found = channel(channel_id)
     capabilities = capabilities_of(caller, found.owner_user_id)
-    attributes = {"role": str(caller.role)}
+    # IVS names rooms with ids of its own: the review handler learns the channel from the
+    # sender's token, which only we can sign.
+    attributes = {"role": str(caller.role), CHANNEL_ATTRIBUTE: found.channel_id}
     if body.display_name:
         attributes["display_name"] = body.display_name
     try:

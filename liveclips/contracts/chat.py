@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liveclips.domain.chat_rules import ROOM_LIMIT, USER_LIMIT
 
+# The chat token attribute naming the sender's channel (liveclips/api/chat_tokens.py).
+CHANNEL_ATTRIBUTE = "channel_id"
+
 
 class ChatSender(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)

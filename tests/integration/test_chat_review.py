@@ -56,6 +56,18 @@ def test_an_allowed_message_is_answered_and_published(emulators):
     assert published[0].attributes["type"] == "chat.message"
 
 
+def test_a_room_named_by_ivs_takes_its_channel_from_the_senders_token(emulators):
+    # GIVEN a production room: an id of IVS's own, no rules cached for it, and a sender
+    # whose chat token the API signed with the channel
+    event = request(room(), "what a play!")
+    event["Sender"]["Attributes"] = {"channel_id": "TokenChannel1", "role": "viewer"}
+    with fresh_subscription("chat-messages") as sub:
+        send(event)
+        published = pull(sub, timeout_s=5)
+    # THEN the message counts for that channel, not for a channel named like the room
+    assert json.loads(published[0].data)["channel_id"] == "TokenChannel1"
+
+
 def test_a_masked_message_comes_back_changed_and_is_published_masked(emulators):
     arn = room()
     with fresh_subscription("chat-messages") as sub:
