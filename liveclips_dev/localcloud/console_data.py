@@ -49,8 +49,16 @@ def _json(value: Any) -> Any:
 
 
 def _rows(sql: str) -> list[list[Any]]:
+    return _table(sql)[0]
+
+
+def _table(sql: str) -> tuple[list[list[Any]], list[int]]:
+    """The rows as JSON values, and which columns held timestamps (sent as epoch seconds,
+    so the page can show them as times)."""
     with _database().snapshot() as snapshot:
-        return [[_json(v) for v in row] for row in snapshot.execute_sql(sql)]
+        raw = [list(row) for row in snapshot.execute_sql(sql)]
+    times = sorted({i for row in raw for i, v in enumerate(row) if isinstance(v, datetime)})
+    return [[_json(v) for v in row] for row in raw], times
 
 
 def run_board(board: Board, start: datetime, end: datetime) -> dict[str, Any]:
@@ -60,13 +68,14 @@ def run_board(board: Board, start: datetime, end: datetime) -> dict[str, Any]:
         variables[variable.name] = [str(row[0]) for row in found] or ["(none)"]
     panels = []
     for panel in board.panels:
-        sql = expand(panel.sql, start=start, end=end, variables=variables)
+        rows, time_columns = _table(expand(panel.sql, start=start, end=end, variables=variables))
         panels.append(
             {
                 "title": panel.title,
                 "format": panel.format,
                 "columns": list(panel.columns),
-                "rows": _rows(sql),
+                "rows": rows,
+                "time_columns": time_columns,
             }
         )
     return {"uid": board.uid, "title": board.title, "panels": panels}

@@ -62,12 +62,19 @@ def _watch(browser: Any, studio: str, user: str, channel_id: str) -> Any:
     return page
 
 
-def _peaks(page: Any) -> dict[str, int]:
-    """The peak-viewers table as drawn: channel_id -> peak_viewers, by column name."""
-    rows = page.eval_on_selector_all(
-        f"#board section.panel[data-panel='{PEAKS}'] table tr",
-        "trs => trs.map(tr => [...tr.children].map(c => c.textContent))",
+def _peaks_table(page: Any) -> list[list[str]]:
+    """The peak-viewers table as drawn, its header first."""
+    return list(
+        page.eval_on_selector_all(
+            f"#board section.panel[data-panel='{PEAKS}'] table tr",
+            "trs => trs.map(tr => [...tr.children].map(c => c.textContent))",
+        )
     )
+
+
+def _peaks(page: Any) -> dict[str, int]:
+    """channel_id -> peak_viewers, by column name."""
+    rows = _peaks_table(page)
     if not rows:
         return {}
     head, *body = rows
@@ -123,6 +130,10 @@ def test_the_live_now_board_counts_the_two_viewers_watching(
                 time.sleep(5)
 
         assert peaks[channel_id] == 2, peaks
+        # The minute is shown as a time, not as the epoch seconds it travels as.
+        head, *body = _peaks_table(console)
+        last_minute = body[0][head.index("last_minute")]
+        assert not last_minute.isdigit() and ":" in last_minute, last_minute
         series = console.eval_on_selector_all(
             f"#board section.panel[data-panel='{SERIES}'] .u-legend .u-series .u-label",
             "els => els.map(e => e.textContent)",

@@ -5,11 +5,19 @@ import { $, notice, request } from "./page.js";
 
 const palette = ["#e5484d", "#3e63dd", "#30a46c", "#f5d90a", "#8e4ec6", "#12a594"];
 
+function row(tag, values) {
+  const tr = document.createElement("tr");
+  tr.append(...values.map((v) => Object.assign(document.createElement(tag), { textContent: v })));
+  return tr;
+}
+
 function table(panel) {
-  const head = `<tr>${panel.columns.map((c) => `<th>${c}</th>`).join("")}</tr>`;
-  const body = panel.rows.map((r) => `<tr>${r.map((v) => `<td>${v ?? ""}</td>`).join("")}</tr>`).join("");
+  // Values are the analytics rows as text (channel titles are the creators' words); a
+  // timestamp column arrives as epoch seconds and is shown as a local time.
+  const times = new Set(panel.time_columns ?? []);
+  const cell = (v, i) => (v == null ? "" : times.has(i) ? new Date(v * 1000).toLocaleString() : String(v));
   const node = document.createElement("table");
-  node.innerHTML = head + body;
+  node.append(row("th", panel.columns), ...panel.rows.map((r) => row("td", r.map(cell))));
   return node;
 }
 
@@ -33,6 +41,8 @@ function chart(panel, box) {
     width: 440, height: 220,
     series: [{}, ...names.map((n, k) => ({ label: n, stroke: palette[k % palette.length] }))],
     axes: [{ stroke: "#9aa0ab" }, { stroke: "#9aa0ab" }],
+    // One minute of data would otherwise stretch the time axis over years.
+    scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]) } },
   };
   return new uPlot(opts, [times, ...series], box);
 }
