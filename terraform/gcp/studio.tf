@@ -19,6 +19,15 @@ locals {
       "${prefix}${file}" => "${local.web_root}/${site}/${file}"
     }
   ]...)
+  # Modules the studio and the viewer both import as ./shared/ (IVS Chat's protocol), at
+  # each page's own ./shared/ as the local server mounts them.
+  web_shared_under = ["", "viewer/"]
+  web_shared = merge([
+    for prefix in local.web_shared_under : {
+      for file in fileset("${local.web_root}/shared", "*.js") :
+      "${prefix}shared/${file}" => "${local.web_root}/shared/${file}"
+    }
+  ]...)
   # What the pages load from web/node_modules (pinned by web/package-lock.json; `make
   # setup` installs it, so apply from a set-up checkout), at the paths where the local
   # server mounts each package's dist/ (VENDORED in liveclips_dev/localcloud/browser_ingest.py).
@@ -31,6 +40,7 @@ locals {
   }
   web_files = merge(
     local.web_pages,
+    local.web_shared,
     { for key, file in local.web_vendored : key => "${local.web_root}/node_modules/${file}" },
   )
   web_types = {

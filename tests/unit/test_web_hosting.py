@@ -92,3 +92,21 @@ def test_the_reference_scan_finds_what_a_page_names() -> None:
         "vendor/uplot/uPlot.iife.min.js",
         "vendor/x/a.mjs",
     }
+
+
+SHARED_IMPORT = re.compile(r"""from\s+["']\./shared/([A-Za-z0-9_.-]+)["']""")
+
+
+def test_every_shared_module_a_page_imports_is_shipped_under_that_page(web: dict[str, Any]) -> None:
+    # GIVEN the pages that import web/shared/ modules as ./shared/...
+    importers = {
+        site: set(SHARED_IMPORT.findall(" ".join(p.read_text() for p in page_files(site))))
+        for site in web["web_sites"]
+    }
+    assert importers["studio"] and importers["viewer"], "no ./shared/ import found at all"
+    for site, modules in importers.items():
+        if not modules:
+            continue
+        # THEN terraform uploads web/shared/ under that page's folder, and the module exists
+        assert web["web_sites"][site] in web["web_shared_under"], f"web/{site}/ lacks ./shared/"
+        assert all((WEB / "shared" / m).is_file() for m in modules), modules
