@@ -315,7 +315,7 @@ CREATE TABLE Comments (
   Reports INT64 NOT NULL,
   CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
   UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
-  ModeratedAt TIMESTAMP,
+  ModeratedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
   ModerationReason STRING(MAX),
 ) PRIMARY KEY (SubjectKind, SubjectId, CommentId);
 
