@@ -100,6 +100,8 @@ DEAD_LETTER_AUDIT_SUBSCRIPTION: Final = "dead-letter-audit"
 MODERATE_CHAT_SUBSCRIPTION: Final = "moderate-chat"
 ENGAGEMENT_SUBSCRIPTION: Final = "engagement"
 MODERATE_COMMENTS_SUBSCRIPTION: Final = "moderate-comments"
+# Recording Start / End for the live follower (liveclips/live_follower/; ADR 0016).
+FOLLOW_LIVE_SUBSCRIPTION: Final = "follow-live"
 
 PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     # Keeps every dead letter until someone looks at it; nothing consumes it automatically.
@@ -110,6 +112,8 @@ PULL_SUBSCRIPTIONS: tuple[PullSubscription, ...] = (
     PullSubscription(ENGAGEMENT_SUBSCRIPTION, PLAYER_EVENTS_TOPIC),
     # Comments the inline rules let through, judged in batches by the AI moderation.
     PullSubscription(MODERATE_COMMENTS_SUBSCRIPTION, COMMENTS_TOPIC),
+    # The live follower: one follow loop per live recording, from Recording Start.
+    PullSubscription(FOLLOW_LIVE_SUBSCRIPTION, IVS_EVENTS_TOPIC),
 )
 
 RENDER_QUEUE: Final = "render-clips"

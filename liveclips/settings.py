@@ -181,6 +181,11 @@ class RenderPiece(Piece):
     render_fan_out_min_s: float = 20.0
     # Instant clips point at the recording's segments with signed URLs this long-lived.
     instant_clip_ttl_s: int = 24 * 3600
+    # Presets the feed does not play render this much after the feed's (a later
+    # schedule_time): a backlog of sharing renders never delays a feed clip (ADR 0016).
+    sharing_render_delay_s: float = 20.0
+    # The live follower polls each live playlist this often (liveclips/services/live_segments.py).
+    live_follow_poll_s: float = 0.5
     signed_url_ttl_s: int = 3600
 
 

@@ -30,11 +30,12 @@ def queue_path(queue: str) -> str:
     return _client().queue_path(config.gcp_project, config.gcp_location, queue)
 
 
-def enqueue_render(task: RenderClipTask) -> None:
+def enqueue_render(task: RenderClipTask, *, delay_s: float = 0.0) -> None:
     config = settings()
     # Named after the clip so Cloud Tasks drops a second enqueue of the same clip; the
     # emulator does not, which is why the worker is idempotent too.
-    _enqueue(config.render_queue, f"clip-{task.clip_id}", config.clip_worker_url, task)
+    name = f"clip-{task.clip_id}"
+    _enqueue(config.render_queue, name, config.clip_worker_url, task, delay_s=delay_s)
 
 
 def enqueue_vod_submit(task: SubmitVodJobTask, *, delay_s: float = 0.0) -> None:

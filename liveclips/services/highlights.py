@@ -131,7 +131,10 @@ def _enqueue_renders(highlight: HighlightDetected) -> None:
     # Playable at once, whatever the render queue holds; the feed's preset renders first.
     clips.try_publish_instant(highlight)
     for preset in rendered_presets():
-        tasks.enqueue_render(RenderClipTask(highlight=highlight, preset=preset))
+        # Sharing presets are scheduled later, so a render queue that holds earlier
+        # highlights' sharing renders still renders this one's feed clip next.
+        delay = 0.0 if preset == FEED_PRESET else settings().sharing_render_delay_s
+        tasks.enqueue_render(RenderClipTask(highlight=highlight, preset=preset), delay_s=delay)
 
 
 def reject(highlight_id: str) -> spanner_highlights.Candidate | None:

@@ -23,14 +23,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from liveclips.adapters import spanner
+from liveclips.adapters import s3, spanner
+from liveclips.adapters.config import settings
 from liveclips.domain.lifecycle import StreamRecord
 from liveclips.services import vod
-from liveclips_dev.cli.broadcast import broadcast
+from liveclips_dev.cli.broadcast import ingest_sink
 from liveclips_dev.cli.browser_show import browser_broadcast
 from liveclips_dev.cli.channels import bearer, creator_channel
 from liveclips_dev.localcloud.cloud import LocalCloud
-from liveclips_dev.studio.run import StudioRun
+from liveclips_dev.localcloud.live_ingest import live_root
+from liveclips_dev.studio.playout import Studio
+from liveclips_dev.studio.run import StudioRun, prepare_show
 
 console = Console()
 DEMO_CREATOR, DEMO_CHANNEL = "demo-creator", "demo"
@@ -103,6 +106,10 @@ def demo(
 ) -> None:
     """Run a synthetic live show end to end and report its clips."""
     out.mkdir(parents=True, exist_ok=True)
+    # The studio server serves each channel's live playlist from here (its playbackUrl),
+    # and the show below writes it there, so the live follower reads it as from IVS.
+    os.environ.setdefault("LIVECLIPS_LIVE_ROOT", str((out / "live").resolve()))
+    live_root.cache_clear()
     cloud = LocalCloud(out / "cloud")
     with console.status("starting the local cloud (emulators, functions, worker, API)..."):
         env = cloud.up()
@@ -149,14 +156,7 @@ def _run_show(
     else:
         channel, _creator = creator_channel(variables, DEMO_CREATOR, DEMO_CHANNEL)
         console.log(f"{DEMO_CREATOR} created channel {channel['name']} ({channel['arn']})")
-        run = broadcast(
-            "synthetic",
-            console=console,
-            channel_arn=channel["arn"],
-            workdir=out / "show",
-            duration_s=duration,
-            speed=speed,
-        )
+        run = live_broadcast(channel["arn"], out / "show", duration_s=duration, speed=speed)
     deadline = time.monotonic() + wait_s
     with console.status("waiting for the last clips..."):
         while len(watcher.seen) < len(run.moments) and time.monotonic() < deadline:
@@ -167,6 +167,29 @@ def _run_show(
     # Read after the VOD wait: by then Stream End has long been applied.
     stream = spanner.stream(run.broadcast.stream_id)
     return {**_summary(watcher.seen, run, stream, speed), "vod": title}
+
+
+def live_broadcast(
+    channel_arn: str, workdir: Path, *, duration_s: float, speed: float
+) -> StudioRun:
+    """The synthetic show, its live playlist where the channel's playbackUrl serves it."""
+    settings.cache_clear()
+    show, planted = prepare_show(
+        "synthetic", workdir, duration_s=duration_s, channel_arn=channel_arn
+    )
+    live_dir = live_root() / channel_arn.rsplit("/", 1)[-1]
+    console.log(f"going live ({show.duration_s:.0f} s show, live playlist in {live_dir})")
+    with Studio(
+        s3=s3.client(),
+        bucket=settings().recordings_bucket,
+        channel_arn=channel_arn,
+        event_sink=ingest_sink(),
+        speed=speed,
+        live_dir=live_dir,
+        serve_live=False,
+    ) as studio:
+        done = studio.broadcast(show)
+    return StudioRun(done, show, planted)
 
 
 def _wait_for_vod(
@@ -211,6 +234,8 @@ def _summary(
                 "end_s": round(clip["end_s"], 3),
                 "url": clip["url"],
                 "rendition": clip["rendition"],
+                "instant_at": published,
+                "rendered_at": datetime.fromisoformat(rendered).timestamp() if rendered else None,
                 "moment_to_instant_s": round(published - moment_wall, 2),
                 "moment_to_rendered_s": (
                     round(datetime.fromisoformat(rendered).timestamp() - moment_wall, 2)
@@ -221,6 +246,7 @@ def _summary(
         )
     return {
         "clips": clips,
+        "moments": moment_latencies(clips, run, speed),
         "stream": {
             "id": broadcast.stream_id,
             "channel_arn": broadcast.channel_arn,
@@ -233,6 +259,31 @@ def _summary(
             "speed": speed,
         },
     }
+
+
+def moment_latencies(
+    clips: list[dict[str, Any]], run: StudioRun, speed: float
+) -> list[dict[str, Any]]:
+    """Per planted moment: from the wall time the show played its end to the first feed
+    clip covering it in the feed (instant) and rendered in the feed preset."""
+    started = run.broadcast.started_at.timestamp()
+    rows = []
+    for moment in run.moments:
+        end_wall = started + moment.end_s / speed
+        covering = [c for c in clips if c["start_s"] < moment.end_s and c["end_s"] > moment.start_s]
+        done = [c["rendered_at"] for c in covering if c["rendered_at"] is not None]
+        # The clips' own figures are timed from each clip's detected end, not the planted one.
+        rows.append(
+            {
+                "start_s": moment.start_s,
+                "end_s": moment.end_s,
+                "instant_s": round(min(c["instant_at"] for c in covering) - end_wall, 2)
+                if covering
+                else None,
+                "rendered_s": round(min(done) - end_wall, 2) if done else None,
+            }
+        )
+    return rows
 
 
 def _seconds(value: float | None) -> str:
@@ -256,5 +307,17 @@ def _print_table(summary: dict[str, Any]) -> None:
             _seconds(clip["moment_to_rendered_s"]),
         )
     console.print(table)
+    moments = Table(
+        title="planted moment end -> feed clip (target p95: instant 3 s, rendered 10 s)"
+    )
+    for column in ("moment s", "-> instant in feed s", "-> rendered 9:16 s"):
+        moments.add_column(column, justify="right")
+    for row in summary["moments"]:
+        moments.add_row(
+            f"{row['start_s']:.0f}-{row['end_s']:.0f}",
+            _seconds(row["instant_s"]),
+            _seconds(row["rendered_s"]),
+        )
+    console.print(moments)
     planted = summary["stream"]["planted_moments"]
     console.print(f"planted moments: {planted}; stream state: {summary['stream']['state']}")

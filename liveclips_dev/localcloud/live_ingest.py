@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -370,7 +371,10 @@ class LiveIngest:
 
 @functools.cache
 def live_root() -> Path:
-    """This process's live playlists, one folder per channel (fresh each start)."""
+    """This process's live playlists, one folder per channel (fresh each start, unless
+    LIVECLIPS_LIVE_ROOT names one: the demo's studio writes its show's there)."""
+    if named := os.environ.get("LIVECLIPS_LIVE_ROOT"):
+        return Path(named)
     return Path(tempfile.mkdtemp(prefix="liveclips-live-"))
 
 

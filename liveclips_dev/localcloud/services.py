@@ -35,4 +35,6 @@ SERVICES: tuple[AppService, ...] = (
     # Dataflow's local stand-in: the engagement Beam job, streaming, on the DirectRunner;
     # healthy at once, the job starts behind it (docs/adr/0015-local-engagement-job.md).
     AppService("engagement-job", "liveclips_dev.localcloud.engagement_job", "/healthz"),
+    # Follows each live recording's ~2 s live segments for the highlight detector (ADR 0016).
+    AppService("live-follower", "liveclips.live_follower.app", "/healthz"),
 )

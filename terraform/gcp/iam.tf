@@ -22,7 +22,9 @@ locals {
   }
   subscribers = {
     "moderation-worker" = ["moderate-chat", "moderate-comments"]
-    "dataflow"          = ["engagement"]
+    # The live follower runs as the functions' identity (run.tf): the same detector path.
+    "functions" = ["follow-live"]
+    "dataflow"  = ["engagement"]
   }
   enqueuers = {
     "functions" = ["render-clips", "vod-jobs"]

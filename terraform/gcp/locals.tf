@@ -50,6 +50,8 @@ locals {
     "moderate-chat"     = { topic = "chat-messages", ack_deadline_s = 60 }
     "engagement"        = { topic = "player-events", ack_deadline_s = 60 }
     "moderate-comments" = { topic = "comments", ack_deadline_s = 60 }
+    # Recording Start / End for the live follower (docs/adr/0016-live-segments.md).
+    "follow-live" = { topic = "ivs-events", ack_deadline_s = 60 }
   }
 
   # Cloud Tasks targets, served as HTTP functions.
@@ -78,6 +80,7 @@ locals {
     "clip-worker"       = { module = "clip_workers.app", health_path = "/healthz" }
     "api"               = { module = "liveclips.api.app", health_path = "/healthz" }
     "moderation-worker" = { module = "liveclips.moderation_worker.app", health_path = "/healthz" }
+    "live-follower"     = { module = "liveclips.live_follower.app", health_path = "/healthz" }
   }
 
   # Lambda roles (serverless.yml, iamRoleStatementsName) and the topics each publishes

@@ -57,6 +57,19 @@ locals {
       env         = {}
       secrets     = { OPENAI_API_KEY = "openai-api-key" }
     }
+    # One follow loop per live recording, polling its live playlist every 0.5 s: CPU stays
+    # allocated, at least one instance; more share the recordings by Redis leases. It runs
+    # the highlight functions' own path (analysis, detector, instant clips, render tasks),
+    # so it runs as their identity (docs/adr/0016-live-segments.md).
+    "live-follower" = {
+      public      = false, min = 1, max = var.live_follower_max_instances, cpu = "2", memory = "1Gi",
+      concurrency = 10, cpu_idle = false, timeout = "60s", redis = true, identity = "functions"
+      env         = { LIVECLIPS_LIVE_FOLLOW_POLL_S = "0.5" }
+      secrets = {
+        LIVECLIPS_IVS_PLAYBACK_PRIVATE_KEY = "ivs-playback-private-key"
+        REDIS_URL                          = "redis-url"
+      }
+    }
   }
 }
 
@@ -68,7 +81,7 @@ resource "google_cloud_run_v2_service" "svc" {
   deletion_protection = false
 
   template {
-    service_account                  = google_service_account.sa[each.key].email
+    service_account                  = google_service_account.sa[try(local.run_settings[each.key].identity, each.key)].email
     timeout                          = local.run_settings[each.key].timeout
     max_instance_request_concurrency = local.run_settings[each.key].concurrency
 
@@ -97,7 +110,7 @@ resource "google_cloud_run_v2_service" "svc" {
       }
 
       dynamic "env" {
-        for_each = merge(local.shared_env, { LIVECLIPS_AWS_ROLE_ARN = local.aws_role_arn[each.key] }, local.run_settings[each.key].env)
+        for_each = merge(local.shared_env, { LIVECLIPS_AWS_ROLE_ARN = local.aws_role_arn[try(local.run_settings[each.key].identity, each.key)] }, local.run_settings[each.key].env)
         content {
           name  = env.key
           value = env.value

@@ -5,7 +5,7 @@ locals {
     "openai-api-key"         = ["api", "moderation-worker"]
     "cloudfront-private-key" = ["api"]
     # Signs private channels' playback tokens; the public half is imported into IVS.
-    "ivs-playback-private-key" = ["api"]
+    "ivs-playback-private-key" = ["api", "functions"]
     "redis-url"                = ["functions", "api"]
     "redis-ca"                 = ["functions", "api"]
   }

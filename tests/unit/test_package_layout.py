@@ -85,6 +85,19 @@ LAYERS: dict[str, frozenset[str]] = {
             "delivery",
         }
     ),
+    # The live follower (ADR 0016): a pull loop like the moderation worker's.
+    "live_follower": frozenset(
+        {
+            "domain",
+            "contracts",
+            "adapters",
+            "services",
+            "resources",
+            "errors",
+            "settings",
+            "delivery",
+        }
+    ),
 }
 
 
