@@ -208,6 +208,7 @@ class Follower:
         return not step.ended and not self.ended()
 
     def _take(self, segment: LiveSegment) -> None:
+        began = time.monotonic()
         body = self.http.get(urljoin(self.url, segment.uri)).raise_for_status().content
         name = f"{segment.sequence}.ts"
         bucket = settings().media_bucket
@@ -225,6 +226,12 @@ class Follower:
         redis_store.client().set(
             _CURSOR_KEY.format(self.target.recording_id), self.cursor.to_json(), ex=_TTL_S
         )
+        if segment.program_date_time is not None:
+            behind = time.time() - segment.program_date_time.timestamp() - segment.duration_s
+            log.info(
+                "recording %s: live segment %d in %.2f s, %.1f s after its end",
+                self.target.recording_id, segment.sequence, time.monotonic() - began, behind,
+            )  # fmt: skip
 
     def _write_copies(self, *, ended: bool) -> None:
         text = copies_playlist(self.cursor.copies, ended=ended)
