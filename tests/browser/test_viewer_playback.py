@@ -161,6 +161,7 @@ def test_a_live_show_plays_beside_its_chat_and_its_end_is_told(
         late = _viewer(context, studio, "play-late", show)
         late.wait_for_selector("#player[data-state=ended]", timeout=30_000)
         assert "This show has ended" in late.inner_text("#player")
+        _its_recording_plays(late, api, channel_id)
     finally:
         context.close()
         if encoder.poll() is None:
@@ -186,6 +187,23 @@ def _on_air(api: str, channel_id: str, playlist: str) -> dict[str, Any]:
     assert served.status_code == 200 and served.text.startswith("#EXTM3U")
     assert served.headers["access-control-allow-origin"] == "*"  # players are elsewhere
     return found
+
+
+def _its_recording_plays(page: Any, api: str, channel_id: str) -> None:
+    """The ended show's recording, transcoded by the MediaConvert stand-in, plays on demand."""
+    deadline = time.monotonic() + 240
+    title = None
+    while title is None:
+        assert time.monotonic() < deadline, "the show's recording never became a READY title"
+        titles = httpx.get(
+            f"{api}/v1/vod", params={"limit": 50}, headers=bearer("play-late"), timeout=30
+        ).json()["titles"]  # fmt: skip
+        title = next((t for t in titles if t["channel_id"] == channel_id), None)
+        time.sleep(2)
+    page.evaluate(f"location.hash = '#/vod/{title['id']}'")
+    _plays(page, "#vod-player video", 2.0)
+    assert page.get_attribute("#vod-player video", "data-player") == "hls.js"
+    shot(page, "viewer-play-03b-recording-on-demand")
 
 
 def _ivs_player_plays(playwright_api: Any, tmp_path: Path, studio: str, channel_id: str) -> None:
