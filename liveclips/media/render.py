@@ -25,9 +25,14 @@ from liveclips.media.ffmpeg import MediaInfo, probe, run_ffmpeg
 from liveclips.media.source_info import SourceInfo, inspect_source
 from liveclips.media.subject import subject_samples
 
-# superfast: on 2 vCPU the 30 s vertical clip's encode is the critical path (veryfast took
-# 7.9 s of it, superfast 6.0 s; docs/benchmarks.md), and crf holds the quality level.
-X264 = ("-c:v", "libx264", "-preset", "superfast", "-crf", "21", "-pix_fmt", "yuv420p")
+# On 2 vCPU the encode is the critical path and everything else (loudness, tracking,
+# artwork) takes CPU from it. superfast at x264's default crf 23: the naive re-encode's crf
+# at a cheaper preset; on grainy camera footage crf 21 spent its extra bits on grain
+# (docs/benchmarks.md, "Clip render speed", has the speed and SSIM/PSNR of both).
+X264 = ("-c:v", "libx264", "-preset", "superfast", "-crf", "23", "-pix_fmt", "yuv420p")
+# bicubic, ffmpeg's default and the naive command's: lanczos cost more per upscaled 9:16
+# frame for a difference the encode at crf 23 does not keep.
+SCALE_FLAGS = "bicubic"
 # A keyframe every 2 s of clip time, as IVS sends: the HLS package can only cut at
 # keyframes, and a grid in clip time (not in each chunk's own time) keeps its segments even
 # across chunk joins.
@@ -225,7 +230,7 @@ def _picture_filter(
     duration_s: float,
 ) -> str | None:
     """The crop (following the subject) and scale that turn the source into the preset."""
-    scale = f"scale={size[0]}:{size[1]}:flags=lanczos,setsar=1"
+    scale = f"scale={size[0]}:{size[1]}:flags={SCALE_FLAGS},setsar=1"
     if samples is None:
         return None if (info.width, info.height) == size else scale
     window = crop_window(info.width, info.height, *chosen.aspect)
