@@ -12,10 +12,11 @@ import base64
 import hashlib
 import html
 import json
+import re
 import time
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -23,10 +24,15 @@ from liveclips.adapters import playback_urls, rate_limits, spanner_feed
 from liveclips.adapters.config import settings
 from liveclips.adapters.social_config import social_settings
 from liveclips.api.auth import client_address
-from liveclips.api.models import ID_PATTERN
 
 router = APIRouter(tags=["share pages"])
-ClipId = Annotated[str, Path(min_length=1, max_length=36, pattern=ID_PATTERN)]
+_CLIP_ID = re.compile(r"[A-Za-z0-9_-]{1,36}")
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+_PAGES: dict[int | str, dict[str, Any]] = {
+    404: {**_HTML, "description": "No such clip (also a malformed id): a page saying so"},
+    410: {**_HTML, "description": "The clip was taken down: a page saying so"},
+    429: {**_HTML, "description": "Too many requests from this address"},
+}
 SITE_NAME = "liveclips"
 
 
@@ -121,16 +127,19 @@ def share_tags(item: dict[str, Any], link: str, now: float) -> list[tuple[str, s
     return meta
 
 
-@router.get("/c/{clip_id}", response_class=HTMLResponse, include_in_schema=True)
-async def share_page(clip_id: ClipId, request: Request) -> HTMLResponse:
-    """The clip's public page: link-preview tags and a way into the viewer app."""
+@router.get("/c/{clip_id}", response_class=HTMLResponse, responses=_PAGES)
+async def share_page(clip_id: str, request: Request) -> HTMLResponse:
+    """The clip's public page: link-preview tags and a way into the viewer app. Every
+    answer is a page (a malformed id too: a person followed a link)."""
     config = settings()
     by_address = rate_limits.Limit(f"ip:{client_address(request)}", config.rate_ip_per_s,
                                    config.rate_ip_burst)  # fmt: skip
     wait_s = await run_in_threadpool(rate_limits.retry_after_s, by_address)
     if wait_s > 0:
-        return HTMLResponse("Too many requests", status_code=429,
+        return HTMLResponse("<!doctype html><title>Too many requests</title>", status_code=429,
                             headers={"Retry-After": str(max(1, round(wait_s + 0.5)))})  # fmt: skip
+    if not _CLIP_ID.fullmatch(clip_id):
+        return _not_found(clip_id, 404)
     found = await run_in_threadpool(spanner_feed.clip, clip_id)
     if found is None or not found.visible:
         return _not_found(clip_id, 404)

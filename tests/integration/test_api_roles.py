@@ -81,10 +81,27 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "POST /v1/clips/{clip_id}/restore": TEAM,
     "GET /v1/moderation/queue": TEAM,
     "POST /v1/moderation/rooms/{room_id}/messages/{message_id}/decision": TEAM,
+    # the social layer (docs/social.md): any viewer follows, comments, reports; an
+    # author or the content team deletes a comment (checked by the route)
+    "PUT /v1/me/follows/{channel_id}": ALL,
+    "DELETE /v1/me/follows/{channel_id}": ALL,
+    "GET /v1/me/follows": ALL,
+    "GET /v1/me/live": ALL,
+    "PUT /v1/me/devices": ALL,
+    "POST /v1/clips/{subject_id}/comments": ALL,
+    "GET /v1/clips/{subject_id}/comments": ALL,
+    "POST /v1/vod/{subject_id}/comments": ALL,
+    "GET /v1/vod/{subject_id}/comments": ALL,
+    "DELETE /v1/comments/{comment_id}": ALL,
+    "POST /v1/comments/{comment_id}/reports": ALL,
+    # a clip's share page: anyone with the link
+    "GET /c/{clip_id}": PUBLIC,
 }
 
 # Public routes whose body is the credentials: {} is invalid input, not a missing token.
 TAKES_CREDENTIALS = {"POST /v1/accounts", "POST /v1/sessions", "POST /v1/sessions/refresh"}
+# Public routes naming a thing: the sample names nothing, so its page is a 404.
+NAMES_A_THING = {"GET /c/{clip_id}"}
 
 # Path values that pass each parameter's pattern and name nothing that exists.
 _SAMPLES = {"rendition": "none.m3u8"}
@@ -118,8 +135,10 @@ def test_each_role_is_let_in_or_refused_as_the_table_says(http, operation):
     anonymous = http.request(method, url, json={})
     if allowed is PUBLIC:
         # Sign-up and sign-in refuse the empty body, but never for want of a token.
-        assert anonymous.status_code < 400 or (
-            operation in TAKES_CREDENTIALS and anonymous.status_code == 422
+        assert (
+            anonymous.status_code < 400
+            or (operation in TAKES_CREDENTIALS and anonymous.status_code == 422)
+            or (operation in NAMES_A_THING and anonymous.status_code == 404)
         ), anonymous.text
         return
     assert anonymous.status_code == 401, anonymous.text
