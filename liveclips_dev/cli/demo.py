@@ -159,7 +159,11 @@ def _run_show(
         run = live_broadcast(channel["arn"], out / "show", duration_s=duration, speed=speed)
     deadline = time.monotonic() + wait_s
     with console.status("waiting for the last clips..."):
-        while len(watcher.seen) < len(run.moments) and time.monotonic() < deadline:
+        # Every moment in the feed, and rendered: the summary times both.
+        while time.monotonic() < deadline and (
+            len(watcher.seen) < len(run.moments)
+            or any(c["rendition"] != "rendered" for c in watcher.seen.values())
+        ):
             time.sleep(0.5)
     watcher.stop.set()
     watcher.poll()
