@@ -9,6 +9,7 @@ import html
 import json
 import re
 import sys
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -460,3 +461,22 @@ def test_an_instant_clip_shares_its_poster_less_summary(http: TestClient) -> Non
     meta = _meta(http.get(f"/c/{seeded.clip_id}").text)
     assert "og:video" not in meta  # a playlist over the recording is no og:video
     assert meta["twitter:card"] == "summary_large_image"
+
+
+def test_the_moderation_worker_removes_a_flagged_comment(cloud, http: TestClient) -> None:
+    """End to end on the local cloud: the running moderation worker pulls the comment
+    from moderate-comments, the OpenAI stand-in flags it, the comment is removed."""
+    clip = seed_clip(make_channel()).clip_id
+    rude = http.post(f"/v1/clips/{clip}/comments", json={"text": "you are such an idiot"},
+                     headers=bearer(user())).json()["id"]  # fmt: skip
+    kind = http.post(f"/v1/clips/{clip}/comments", json={"text": "what a play"},
+                     headers=bearer(user())).json()["id"]  # fmt: skip
+    deadline = time.monotonic() + 60
+    states: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        states = {row["CommentId"]: row["State"] for row in comment_rows(clip)}
+        if states.get(rude) == "REMOVED":
+            break
+        time.sleep(0.5)
+    assert states[rude] == "REMOVED"
+    assert states[kind] == "VISIBLE"
