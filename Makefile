@@ -24,13 +24,14 @@ system:
 
 # Development gets the dev lock (the runtime lock plus tools); production artefacts only the
 # runtime lock (Dockerfile, deploy/package-functions.sh).
-$(STAMP): pyproject.toml requirements.lock requirements-dev.lock web/package-lock.json
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock web/package-lock.json web/ivs-player.js
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	$(BIN)/python -m pip install -q --no-deps $(TASKS_EMULATOR)
 	$(BIN)/python -m pip install -q --no-deps -e .
-	npm ci --prefix web --ignore-scripts --no-audit --no-fund  # the console's uPlot (docs/viewer-app.md)
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund  # the pages' packages (docs/viewer-app.md)
+	npm run --prefix web build  # the IVS Player, bundled (ADR 0018)
 	touch $(STAMP)
 
 # `make demo DEMO_ARGS=--browser`: the show goes live from the web studio in headless chromium.

@@ -77,7 +77,10 @@ VENDORED = {
     "hls": NODE_MODULES / "hls.js" / "dist",
     "ivs-player": NODE_MODULES / "amazon-ivs-player" / "dist",
     "ivs-broadcast": NODE_MODULES / "amazon-ivs-web-broadcast" / "dist",
+    # The IVS Player bundled by `npm run --prefix web build` (web/ivs-player.js, ADR 0018).
+    "ivs-player-build": REPO_ROOT / "web" / "build" / "ivs-player",
 }
+IVS_PLAYER_SCRIPT = "/vendor/ivs-player-build/ivs-player.min.js"
 WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
 KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off too)
@@ -429,6 +432,7 @@ async def config(request: Request) -> Response:
             "chatUrl": f"ws://{host}/chat",
             # The viewer's player: "hls" (native HLS or hls.js) here, "ivs" in production.
             "player": "hls",
+            "ivsPlayerScript": IVS_PLAYER_SCRIPT,
         }
     )
 

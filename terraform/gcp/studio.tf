@@ -33,15 +33,22 @@ locals {
   # server mounts each package's dist/ (VENDORED in liveclips_dev/localcloud/browser_ingest.py).
   # tests/unit/test_web_hosting.py checks that every /vendor/ file a page names is here.
   web_vendored = {
-    "vendor/hls/hls.min.mjs"                           = "hls.js/dist/hls.min.mjs"
-    "vendor/uplot/uPlot.iife.min.js"                   = "uplot/dist/uPlot.iife.min.js"
-    "vendor/uplot/uPlot.min.css"                       = "uplot/dist/uPlot.min.css"
-    "vendor/ivs-broadcast/amazon-ivs-web-broadcast.js" = "amazon-ivs-web-broadcast/dist/amazon-ivs-web-broadcast.js"
+    "vendor/hls/hls.min.mjs"                                  = "hls.js/dist/hls.min.mjs"
+    "vendor/uplot/uPlot.iife.min.js"                          = "uplot/dist/uPlot.iife.min.js"
+    "vendor/uplot/uPlot.min.css"                              = "uplot/dist/uPlot.min.css"
+    "vendor/ivs-broadcast/amazon-ivs-web-broadcast.js"        = "amazon-ivs-web-broadcast/dist/amazon-ivs-web-broadcast.js"
+    "vendor/ivs-player/assets/amazon-ivs-wasmworker.min.js"   = "amazon-ivs-player/dist/assets/amazon-ivs-wasmworker.min.js"
+    "vendor/ivs-player/assets/amazon-ivs-wasmworker.min.wasm" = "amazon-ivs-player/dist/assets/amazon-ivs-wasmworker.min.wasm"
+  }
+  # Built by `npm run --prefix web build` (web/ivs-player.js, ADR 0018) into web/build/.
+  web_built = {
+    "vendor/ivs-player-build/ivs-player.min.js" = "ivs-player/ivs-player.min.js"
   }
   web_files = merge(
     local.web_pages,
     local.web_shared,
     { for key, file in local.web_vendored : key => "${local.web_root}/node_modules/${file}" },
+    { for key, file in local.web_built : key => "${local.web_root}/build/${file}" },
   )
   web_types = {
     html        = "text/html; charset=utf-8"
@@ -50,6 +57,7 @@ locals {
     css         = "text/css; charset=utf-8"
     svg         = "image/svg+xml"
     webmanifest = "application/manifest+json"
+    wasm        = "application/wasm"
   }
   # A page's folder answers with its index.html (a bucket has no directory index).
   web_index = {
@@ -105,16 +113,19 @@ resource "google_storage_bucket_object" "studio" {
 
 # What the local server answers at /config.json, for all three pages: in production the
 # studio broadcasts with the IVS Web Broadcast SDK to the channel's own ingest endpoint,
-# and the viewer's chat talks to IVS Chat's messaging endpoint. The viewer plays with
-# hls.js (IVS playback URLs are plain HLS): npm amazon-ivs-player ships a CommonJS build
-# only, which a page without a build step cannot load (docs/deploy.md).
+# the viewer plays with the IVS Player (bundled, ADR 0018) and its chat talks to IVS
+# Chat's messaging endpoint.
 resource "google_storage_bucket_object" "studio_config" {
   bucket        = google_storage_bucket.studio.name
   name          = "config.json"
   content_type  = "application/json"
   cache_control = "no-cache"
   content = jsonencode({
-    broadcaster = "ivs", rtmpServer = "", chatUrl = local.ivschat_messaging_url, player = "hls"
+    broadcaster     = "ivs"
+    rtmpServer      = ""
+    chatUrl         = local.ivschat_messaging_url
+    player          = "ivs"
+    ivsPlayerScript = "/vendor/ivs-player-build/ivs-player.min.js"
   })
 }
 

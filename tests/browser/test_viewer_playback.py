@@ -3,14 +3,9 @@
 and its end is told; a READY on-demand title plays and continue watching then lists it
 with its progress; an instant clip (HLS over the recording's segments) plays in the
 feed; a playlist that is not there is told on the page. With config.json saying "ivs",
-the IVS Player (npm amazon-ivs-player, the vendored package itself) plays the live show
-and the instant clip; with no loadable IVS Player build the seam says why and plays with
-hls.js.
-
-The npm package is CommonJS for a bundler and the viewer has no build step, so these
-tests load it the way a bundler would, with a small CommonJS loader
-(tests/browser/ivs_player_loader.js, test-only) over web/node_modules; production needs
-the IVS Player's UMD build or a bundler (docs/viewer-app.md)."""
+as production's does, the IVS Player (npm amazon-ivs-player, bundled by `npm run build`:
+web/ivs-player.js, ADR 0018) plays the live show and the instant clip; with no loadable
+IVS Player build the seam says why and plays with hls.js."""
 
 from __future__ import annotations
 
@@ -37,16 +32,15 @@ from tests.support import bearer
 
 pytestmark = pytest.mark.browser
 SHOW_S = 60
-NODE_MODULES = (Path(__file__).parents[2] / "web" / "node_modules").resolve()
-# A bundler's job for the npm IVS Player, done in the page (test-only).
-IVS_PLAYER_LOADER = Path(__file__).with_name("ivs_player_loader.js")
+# The npm package's own CommonJS entry, which no page can load without a bundler.
+UNBUNDLED_IVS_PLAYER = "/vendor/ivs-player/index.js"
 STALL_S = 5
 ADVANCED = "v => v && Number(v.currentTime) - Number(v.dataset.startedAt ?? 1e9) > {s}"
 
 
 def _viewer(context: Any, studio: str, user: str, hash_: str, *, player: str | None = None) -> Any:
-    """A signed-in viewer tab; `player` "ivs": config.json says ivs and the vendored IVS
-    Player is loaded as a bundler would ("plain": its dist as a plain script)."""
+    """A signed-in viewer tab; `player` "ivs": config.json says ivs, with the bundled IVS
+    Player ("plain": the npm package's unbundled CommonJS entry instead)."""
     page = context.new_page()
     if player is not None:
         _use_ivs_player(page, studio, bundled=player == "ivs")
@@ -60,20 +54,10 @@ def _viewer(context: Any, studio: str, user: str, hash_: str, *, player: str | N
 def _use_ivs_player(page: Any, studio: str, *, bundled: bool) -> None:
     config = httpx.get(f"{studio.rstrip('/')}/config.json", timeout=10).json()
     assert config["player"] == "hls"  # the local default
-    override = {**config, "player": "ivs", "ivsPlayerScript": "/vendor/ivs-player/index.js"}
+    override = {**config, "player": "ivs"}
+    if not bundled:
+        override["ivsPlayerScript"] = UNBUNDLED_IVS_PLAYER
     page.route("**/config.json", lambda route: route.fulfill(json=override))
-    if bundled:
-        page.route("**/test-node-modules/**", _node_module)
-        page.add_init_script(path=IVS_PLAYER_LOADER)
-
-
-def _node_module(route: Any) -> None:
-    relative = route.request.url.split("/test-node-modules/", 1)[1].split("?", 1)[0]
-    file = (NODE_MODULES / relative).resolve()
-    if NODE_MODULES not in file.parents or not file.is_file():
-        route.fulfill(status=404)
-    else:
-        route.fulfill(body=file.read_bytes(), content_type="text/javascript")
 
 
 def _plays(page: Any, selector: str, seconds: float, timeout_ms: int = 60_000) -> None:

@@ -14,7 +14,7 @@ import hcl2
 import pytest
 from hcl2.utils import SerializationOptions
 
-from liveclips_dev.localcloud.browser_ingest import VENDORED
+from liveclips_dev.localcloud.browser_ingest import IVS_PLAYER_SCRIPT, VENDORED
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -22,9 +22,6 @@ STUDIO_TF = ROOT / "terraform" / "gcp" / "studio.tf"
 _HCL = SerializationOptions(strip_string_quotes=True, with_comments=False, explicit_blocks=False)
 # A page names a vendored file as "/vendor/<package>/<path>" (or relative, "vendor/...").
 VENDOR_REFERENCE = re.compile(r"""["'`(]/?(vendor/[a-z0-9-]+/[A-Za-z0-9_.\-/]+)["'`)]""")
-# The IVS Player loads only where config.json says player=ivs: not in production yet
-# (its npm build is CommonJS, which a page without a build step cannot load).
-IVS_PLAYER = "vendor/ivs-player/"
 
 
 @pytest.fixture(scope="module")
@@ -69,21 +66,44 @@ def test_every_file_of_every_page_is_uploaded_with_a_content_type(web: dict[str,
         assert left_out == [], f"web/{site}/ files terraform would not upload: {left_out}"
 
 
+def shipped(web: dict[str, Any]) -> set[str]:
+    return set(web["web_vendored"]) | set(web["web_built"])
+
+
 def test_every_vendored_file_a_page_loads_is_shipped(web: dict[str, Any]) -> None:
-    shipped = set(web["web_vendored"])
-    assert 'player = "hls"' in STUDIO_TF.read_text(), "config.json plays with hls.js"
+    files = shipped(web)
+
+    def is_shipped(reference: str) -> bool:  # a file, or a folder the page names files in
+        return reference in files or any(f.startswith(f"{reference}/") for f in files)
+
     for site in web["web_sites"]:
-        named = {r for r in references(site) if not r.startswith(IVS_PLAYER)}
-        assert named - shipped == set(), f"web/{site}/ loads files terraform does not ship"
+        missing = {r for r in references(site) if not is_shipped(r)}
+        assert missing == set(), f"web/{site}/ loads files terraform does not ship"
     assert references("console"), "the pages' /vendor/ references were not found at all"
 
 
+def test_production_plays_with_the_bundled_ivs_player_and_its_worker(web: dict[str, Any]) -> None:
+    text = STUDIO_TF.read_text()
+    assert re.search(r'\bplayer\s*=\s*"ivs"', text), "production's config.json plays with IVS"
+    script = re.search(r'ivsPlayerScript\s*=\s*"/(vendor/[^"]+)"', text)
+    assert script and script.group(1) in web["web_built"]
+    # the same build the local server names, and the worker files the seam asks for
+    assert f"/{script.group(1)}" == IVS_PLAYER_SCRIPT
+    seam = (WEB / "viewer" / "player.js").read_text()
+    for worker in set(re.findall(r"amazon-ivs-wasmworker\.min\.(?:js|wasm)", seam)) or {"none"}:
+        assert f"vendor/ivs-player/assets/{worker}" in web["web_vendored"], worker
+
+
 def test_each_shipped_file_is_the_one_the_local_server_serves_there(web: dict[str, Any]) -> None:
-    for key, source in web["web_vendored"].items():
+    for built, (key, source) in [
+        *((False, item) for item in web["web_vendored"].items()),
+        *((True, item) for item in web["web_built"].items()),
+    ]:
         _, package, rest = key.split("/", 2)
         local = VENDORED[package] / rest
-        assert local.is_file(), f"{local} is missing: `make setup` installs web/node_modules"
-        assert local == WEB / "node_modules" / source, key
+        made_by = "`npm run --prefix web build`" if built else "`npm ci --prefix web`"
+        assert local.is_file(), f"{local} is missing: make setup runs {made_by}"
+        assert local == WEB / ("build" if built else "node_modules") / source, key
 
 
 def test_the_reference_scan_finds_what_a_page_names() -> None:
