@@ -1,7 +1,7 @@
 // The app shell offline; the API and media are never cached (signed, expiring URLs).
 const SHELL = "liveclips-viewer-v3";
-const FILES = ["./", "index.html", "app.js", "chat.js", "shared/ivschat.js", "player.js", "telemetry.js", "style.css",
-  "manifest.webmanifest", "icon.svg"];
+const FILES = ["./", "index.html", "app.js", "chat.js", "shared/ivschat.js", "player.js",
+  "telemetry.js", "style.css", "manifest.webmanifest", "icon.svg"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(FILES)));
