@@ -14,7 +14,6 @@ https://developer.apple.com/documentation/usernotifications/sending-notification
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import time
 from collections.abc import Callable
@@ -29,9 +28,8 @@ log = logging.getLogger("liveclips.push")
 TOKEN_REUSE_S = 50 * 60
 EXPIRATION_S = 3600  # a go-live older than an hour is not worth showing
 _TIMEOUT_S = 10.0
-# APNs speaks HTTP/2 only; httpx does with the h2 package (httpx[http2]). The local
-# stand-in speaks HTTP/1.1 on plain http, which httpx uses for http:// URLs anyway.
-HTTP2 = importlib.util.find_spec("h2") is not None
+# APNs speaks HTTP/2 only (httpx with the h2 package, pinned). The local stand-in speaks
+# HTTP/1.1 on plain http, which httpx uses for http:// URLs anyway.
 _GONE = {"BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic"}
 
 
@@ -44,9 +42,7 @@ class ApnsSender:
         self._team, self._kid, self._key, self._topic = team_id, key_id, private_key, topic
         self._clock = clock
         self._jwt: tuple[str, float] | None = None
-        if not HTTP2 and self._base.startswith("https://"):
-            log.warning("h2 is not installed: APNs needs HTTP/2 (install httpx[http2])")
-        self._http = httpx.Client(timeout=_TIMEOUT_S, http2=HTTP2)
+        self._http = httpx.Client(timeout=_TIMEOUT_S, http2=True)
 
     def provider_token(self) -> str:
         now = self._clock()
