@@ -38,6 +38,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import subprocess
@@ -417,7 +418,21 @@ class Source:
     small: Path
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (subject tracking runs in it) and of its finished children
+    (every ffmpeg): unlike wall time, hardly moved by what else the machine runs."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(case: Case, source: Source, start_s: float, end_s: float, out: Path) -> dict[str, Any]:
+    cpu_before = cpu_seconds()
+    result = _measure(case, source, start_s, end_s, out)
+    return {**result, "cpu_s": round(cpu_seconds() - cpu_before, 3)}
+
+
+def _measure(case: Case, source: Source, start_s: float, end_s: float, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     if case.kind == "naive":
         mp4 = out / "naive.mp4"
@@ -718,6 +733,7 @@ def _results(  # noqa: PLR0917 - one call site, every argument a different table
             "kind": case.kind,
             "preset": case.preset,
             "stats_s": figures,
+            "cpu_stats_s": stats([r["cpu_s"] for r in runs]),
             "x_realtime_p50": round(args.clip_s / figures["p50"], 2),
             "runs": runs,
         }
@@ -745,6 +761,9 @@ def _results(  # noqa: PLR0917 - one call site, every argument a different table
             entry["naive_over_ours_p50"] = round(
                 cases[baseline]["stats_s"]["p50"] / entry["stats_s"]["p50"], 2
             )
+            entry["naive_over_ours_cpu_p50"] = round(
+                cases[baseline]["cpu_stats_s"]["p50"] / entry["cpu_stats_s"]["p50"], 2
+            )
             # The same run's naive over ours: both met the same load.
             entry["naive_over_ours_per_run"] = [
                 round(naive_runs[run] / ours_runs[run], 2) for run in sorted(ours_runs)
@@ -769,7 +788,10 @@ def print_results(results: dict[str, Any]) -> None:
         title=f"{clip_s:g} s clip render, {first['stats_s']['n']} runs each,"
         f" {results['machine']['nproc']} vCPU ({results['machine']['cpu_model']})"
     )
-    columns = ("case", "p50 s", "p95 s", "max s", "x RT", "naive/ours", "per run", "cut")
+    columns = (
+        "case", "p50 s", "p95 s", "max s", "x RT", "naive/ours", "per run", "CPU s p50",
+        "naive/ours CPU", "cut",
+    )  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column[0] in "cp" else "right")
     for key, entry in results["cases"].items():
@@ -790,6 +812,8 @@ def print_results(results: dict[str, Any]) -> None:
             f"{entry['x_realtime_p50']:.2f}x",
             "-" if ratio is None else f"{ratio:.2f}",
             "-" if per_run is None else " ".join(f"{r:.2f}" for r in per_run),
+            f"{entry['cpu_stats_s']['p50']:.2f}",
+            f"{entry['naive_over_ours_cpu_p50']:.2f}" if ratio is not None else "-",
             cut,
         )
     console.print(table)
