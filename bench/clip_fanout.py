@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,10 @@ CASES = (
 )
 
 
+def _healthy(port: int) -> bool:
+    return http_status(port, "/healthz") == 200
+
+
 @contextmanager
 def pinned(cpus: set[int]) -> Iterator[None]:
     before = os.sched_getaffinity(0)
@@ -85,9 +90,7 @@ def piece_instances(env: dict[str, str], logs: Path) -> Iterator[dict[int, str]]
             proc, _ = procs.spawn(f"worker-{cpu}", argv, logs / f"worker-{cpu}.log",
                                   env=child_env(env), cwd=REPO_ROOT)  # fmt: skip
             started.append(proc)
-            procs.wait_ready(
-                {f"worker-{cpu}": (proc, lambda p=port: http_status(p, "/healthz") == 200)}, 60
-            )
+            procs.wait_ready({f"worker-{cpu}": (proc, partial(_healthy, port))}, 60)
             urls[cpu] = f"http://{procs.LOCALHOST}:{port}"
         yield urls
     finally:
