@@ -13,6 +13,7 @@ from liveclips.domain.live_playlist import (
     next_step,
     parse_live_playlist,
 )
+from liveclips.services.live_segments import Cursor
 
 T0 = datetime(2026, 12, 8, 3, 0, 0, tzinfo=UTC)
 
@@ -109,3 +110,15 @@ def test_the_copies_playlist_marks_gaps_and_keeps_dates() -> None:
     assert text.count("#EXT-X-DISCONTINUITY") == 1
     assert parsed.segments[3].program_date_time == T0 + timedelta(seconds=8)
     assert parsed.ended
+
+
+def test_a_saved_cursor_resumes_where_the_follower_stopped() -> None:
+    first = next_step(parse_live_playlist(live(0, 4)), None)
+    cursor = Cursor(next_sequence=first.new[-1].sequence + 1, fed=4)
+    cursor.copies = [(s, f"{s.sequence}.ts") for s in first.new]
+    resumed = Cursor.from_json(cursor.to_json())
+    assert resumed.next_sequence == 4 and resumed.fed == 4
+    assert [name for _, name in resumed.copies] == ["0.ts", "1.ts", "2.ts", "3.ts"]
+    assert resumed.copies[2][0].program_date_time == T0 + timedelta(seconds=4)
+    step = next_step(parse_live_playlist(live(1, 6)), resumed.next_sequence)
+    assert [s.sequence for s in step.new] == [4, 5, 6]
