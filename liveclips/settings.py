@@ -382,6 +382,11 @@ class ModerationWorkerSettings(GcpPiece, OpenAIPiece, IvsPiece):
     """The Cloud Run pull loop of the AI moderation (liveclips/moderation_worker/)."""
 
 
+class StudioEventsSettings(GcpPiece, RedisPiece, AuthPiece, AccountsPiece):
+    """The studio pages' server-sent events (liveclips/studio_events/): the API's token
+    check and channel lookup, and its own Pub/Sub subscriptions."""
+
+
 class BridgeSettings(GcpPiece, AwsPiece):
     """The IVS and MediaConvert bridge Lambdas (functions/aws/*_bridge.py)."""
 
@@ -395,6 +400,7 @@ DEPLOYABLES: tuple[type[Piece], ...] = (
     ClipWorkerSettings,
     ApiSettings,
     ModerationWorkerSettings,
+    StudioEventsSettings,
     BridgeSettings,
     ChatReviewSettings,
 )

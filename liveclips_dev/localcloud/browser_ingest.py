@@ -15,12 +15,12 @@
   same recording path (liveclips_dev/localcloud/rtmp_ingest.py);
 - `/shared/` and `/viewer/shared/`: web/shared/, the modules both pages import;
 - `GET /events?channel_id=..&token=..` server-sent events: the channel's highlights and
-  clips as the pipeline publishes them, and its chat with the AI moderation's verdicts
-  (pull subscriptions of the EVENT_TOPICS, made when this starts), pushed to every page
-  watching that channel.
+  clips as the pipeline publishes them, and its chat with the AI moderation's verdicts,
+  passed through from the studio-events service (liveclips/studio_events/, Cloud Run in
+  production, where the load balancer routes /events to it).
 
 Dev only, never deployed: in production the page broadcasts to IVS with the IVS Web
-Broadcast SDK and takes its events from a push channel of the API (docs/studio-web.md).
+Broadcast SDK and takes its events from the studio-events service (docs/studio-web.md).
 """
 
 from __future__ import annotations
@@ -29,14 +29,10 @@ import argparse
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import os
-import queue
 import tempfile
 import threading
-import uuid
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -52,7 +48,6 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from liveclips import resources
 from liveclips.adapters import ivs, s3, spanner_channels
 from liveclips.adapters.config import settings
 from liveclips_dev.localcloud import console_data, ivschat_ws
@@ -85,140 +80,7 @@ WRONG_KEY = 4403  # WebSocket close codes 4000-4999 are the application's
 ALREADY_LIVE = 4409
 KEY_ROTATED = 4401  # the key was rotated while live (IVS cuts the encoder off too)
 INGEST_FAILED = 4500
-# The show's highlights and clips; its chat (as the inline review let it through) and the
-# AI moderation's verdict on each message, with what was done (delete, disconnect).
-EVENT_TOPICS = (
-    resources.HIGHLIGHTS_TOPIC,
-    resources.CLIPS_TOPIC,
-    resources.CHAT_MESSAGES_TOPIC,
-    resources.MODERATION_VERDICTS_TOPIC,
-)
-KEEPALIVE_S = 15.0
-
-
-# --- clip events: pull subscriptions fanned out to the pages -------------------------------
-
-
-class Hub:
-    """Every page's queue, by channel id; a thread pulls the topics and fills them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queues: dict[str, list[queue.SimpleQueue[dict[str, Any]]]] = defaultdict(list)
-        self.subscriptions: list[str] = []
-        self._subscriber: Any = None
-
-    def listen(self, channel_id: str) -> queue.SimpleQueue[dict[str, Any]]:
-        q: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
-        with self._lock:
-            self._queues[channel_id].append(q)
-        return q
-
-    def leave(self, channel_id: str, q: queue.SimpleQueue[dict[str, Any]]) -> None:
-        with self._lock, contextlib.suppress(ValueError):
-            self._queues[channel_id].remove(q)
-
-    def publish(self, channel_id: str, event: dict[str, Any]) -> None:
-        with self._lock:
-            targets = list(self._queues.get(channel_id, ()))
-        for q in targets:
-            q.put(event)
-
-    def subscribe(self) -> None:
-        """New pull subscriptions of the EVENT_TOPICS (what is published from now on)."""
-        from google.cloud import pubsub_v1  # noqa: PLC0415  # slow to import
-
-        if self._subscriber is None:
-            self._subscriber = pubsub_v1.SubscriberClient()
-        project = settings().gcp_project
-        self.subscriptions = []
-        for topic in EVENT_TOPICS:
-            name = f"studio-web-{topic}-{uuid.uuid4().hex[:8]}"
-            path = self._subscriber.subscription_path(project, name)
-            self._subscriber.create_subscription(
-                name=path, topic=f"projects/{project}/topics/{topic}"
-            )
-            self.subscriptions.append(path)
-
-    def run(self, stop: threading.Event) -> None:
-        """Pull until ``stop``; raises when Pub/Sub fails (e.g. the emulator restarted)."""
-        from liveclips_dev.localcloud.subscriptions import pull_now  # noqa: PLC0415
-
-        while not stop.is_set():
-            got = 0
-            for path in self.subscriptions:
-                for message in pull_now(self._subscriber, path):
-                    got += 1
-                    self._deliver(message.data, message.attributes.get("type", "message"))
-            if not got:
-                stop.wait(0.5)
-
-    def _deliver(self, data: bytes, kind: str) -> None:
-        try:
-            event = json.loads(data)
-        except ValueError:
-            return
-        channel_id = event.get("channel_id") if isinstance(event, dict) else None
-        if isinstance(channel_id, str):
-            self.publish(channel_id, {"type": kind, **event})
-
-
-HUB = Hub()
 _stop = threading.Event()
-
-
-def _start_hub() -> None:
-    # Subscribed before the server answers /healthz: once `local up` returns, the
-    # emulator's subscriptions are settled, and no event of the first show is missed.
-    try:
-        HUB.subscribe()
-    except Exception:
-        log.exception("clip events: subscribing failed; retrying")
-
-    def run() -> None:
-        while not _stop.is_set():
-            try:
-                if not HUB.subscriptions:
-                    HUB.subscribe()
-                HUB.run(_stop)
-            except Exception:
-                log.exception("clip events: pulling failed; subscribing again")
-                HUB.subscriptions = []
-                _stop.wait(2)
-
-    threading.Thread(target=run, name="clip-events", daemon=True).start()
-
-
-async def events(request: Request) -> Response:
-    channel_id = request.query_params.get("channel_id", "")
-    token = request.query_params.get("token", "")
-    # EventSource sends no headers: the token comes in the URL, checked by the API itself.
-    async with httpx.AsyncClient(timeout=10) as client:
-        answer = await client.get(
-            f"{_api_url()}/v1/channels/{channel_id}",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    if answer.status_code != 200:
-        return JSONResponse(answer.json(), status_code=answer.status_code)
-    q = HUB.listen(channel_id)
-
-    async def stream() -> AsyncIterator[str]:
-        yield "event: ready\ndata: {}\n\n"
-        try:
-            while True:
-                try:
-                    event = await run_in_threadpool(q.get, True, KEEPALIVE_S)
-                except queue.Empty:
-                    yield ": keepalive\n\n"
-                    continue
-                kind = str(event.get("type", "message")).replace("\n", " ")
-                yield f"event: {kind}\ndata: {json.dumps(event)}\n\n"
-        finally:
-            HUB.leave(channel_id, q)
-
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-    )
 
 
 # --- the browser's live ingest ---------------------------------------------------------
@@ -407,6 +269,37 @@ async def _forward(request: Request, url: str) -> Response:
     return Response(answer.content, status_code=answer.status_code, headers=kept)
 
 
+async def events(request: Request) -> Response:
+    """The studio-events service's stream for this page, passed through as it comes."""
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=None))
+    upstream = await client.send(
+        client.build_request(
+            "GET",
+            f"{os.environ['LIVECLIPS_STUDIO_EVENTS_URL']}/events",
+            params=request.query_params,
+        ),
+        stream=True,
+    )
+    if upstream.status_code != 200:
+        body = await upstream.aread()
+        await upstream.aclose()
+        await client.aclose()
+        kind = upstream.headers.get("content-type", "application/json")
+        return Response(body, status_code=upstream.status_code, media_type=kind)
+
+    async def relay() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in upstream.aiter_raw():
+                yield chunk
+        finally:
+            await upstream.aclose()
+            await client.aclose()
+
+    return StreamingResponse(
+        relay(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
 async def api_proxy(request: Request) -> Response:
     return await _forward(request, f"{_api_url()}/{request.path_params['path']}")
 
@@ -492,7 +385,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
-    _start_hub()
     rtmp = urlsplit(os.environ.get("LIVECLIPS_RTMP_URL", ""))
     if rtmp.scheme == "rtmp" and rtmp.port:
         rtmp_ingest = RtmpIngest(

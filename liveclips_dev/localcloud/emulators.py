@@ -178,6 +178,8 @@ def cloud_env(ports: Mapping[str, int]) -> dict[str, str]:
         # files.
         **({"LIVECLIPS_STUDIO_URL": f"http://{host}:{ports['studio-web']}"}
            if "studio-web" in ports else {}),
+        **({"LIVECLIPS_STUDIO_EVENTS_URL": f"http://{host}:{ports['studio-events']}"}
+           if "studio-events" in ports else {}),
         **({"LIVECLIPS_RTMP_URL": f"rtmp://{host}:{ports['rtmp-ingest']}/app/"}
            if "rtmp-ingest" in ports else {}),
         **({"LIVECLIPS_RTMPS_URL": f"rtmps://{host}:{ports['rtmps-ingest']}/app/"}

@@ -30,7 +30,9 @@ SERVICES: tuple[AppService, ...] = (
     AppService("ivs", "liveclips_dev.localcloud.ivs_standin", "/healthz"),
     # Pulls chat-messages in batches for the AI moderation (Cloud Run in the cloud).
     AppService("moderation-worker", "liveclips.moderation_worker.app", "/healthz"),
-    # The web studio (web/studio/), the browser's live ingest and its clip events.
+    # The studio pages' server-sent events (Cloud Run in the cloud).
+    AppService("studio-events", "liveclips.studio_events.app", "/healthz"),
+    # The web studio (web/studio/), the browser's live ingest; /events passed through.
     AppService("studio-web", "liveclips_dev.localcloud.browser_ingest", "/healthz"),
     # Dataflow's local stand-in: the engagement Beam job, streaming, on the DirectRunner;
     # healthy at once, the job starts behind it (docs/adr/0015-local-engagement-job.md).

@@ -6,6 +6,7 @@ locals {
     "clip-worker"       = "Cloud Run: clip render worker"
     "api"               = "Cloud Run: feed, studio and event-ingest API"
     "moderation-worker" = "Cloud Run: batched AI chat moderation"
+    "studio-events"     = "Cloud Run: the studio pages' server-sent events"
     "dataflow"          = "Dataflow: engagement analytics job"
     "pubsub-push"       = "Identity in Pub/Sub push OIDC tokens"
     "tasks-invoker"     = "Identity in Cloud Tasks OIDC tokens"
@@ -35,6 +36,7 @@ locals {
     "clip-worker"       = ["liveclips"]
     "api"               = ["liveclips"]
     "moderation-worker" = ["liveclips"]
+    "studio-events"     = ["liveclips"]
     "dataflow"          = ["analytics"]
   }
   # The studio's reports read the engagement aggregates.
@@ -42,7 +44,7 @@ locals {
     "api" = ["analytics"]
   }
   # Runtime identities that write logs, metrics and traces.
-  runtime_accounts = ["functions", "clip-worker", "api", "moderation-worker", "dataflow"]
+  runtime_accounts = ["functions", "clip-worker", "api", "moderation-worker", "studio-events", "dataflow"]
 
   publisher_grants  = merge([for sa, topics in local.publishers : { for t in topics : "${sa}/${t}" => { sa = sa, topic = t } }]...)
   subscriber_grants = merge([for sa, subs in local.subscribers : { for s in subs : "${sa}/${s}" => { sa = sa, subscription = s } }]...)

@@ -81,6 +81,7 @@ locals {
     "api"               = { module = "liveclips.api.app", health_path = "/healthz" }
     "moderation-worker" = { module = "liveclips.moderation_worker.app", health_path = "/healthz" }
     "live-follower"     = { module = "liveclips.live_follower.app", health_path = "/healthz" }
+    "studio-events"     = { module = "liveclips.studio_events.app", health_path = "/healthz" }
   }
 
   # Lambda roles (serverless.yml, iamRoleStatementsName) and the topics each publishes

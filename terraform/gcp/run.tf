@@ -57,6 +57,18 @@ locals {
       env         = {}
       secrets     = { OPENAI_API_KEY = "openai-api-key" }
     }
+    # The studio pages' server-sent events (liveclips/studio_events/): long-lived streams,
+    # many per instance; its own pull subscriptions keep CPU allocated (studio_events.tf).
+    "studio-events" = {
+      public      = true, min = 1, max = var.studio_events_max_instances, cpu = "1", memory = "512Mi",
+      concurrency = 1000, cpu_idle = false, timeout = "3600s", redis = true
+      env = {
+        LIVECLIPS_JWT_JWKS_URL = var.jwt_jwks_url
+        LIVECLIPS_JWT_ISSUER   = var.jwt_issuer
+        LIVECLIPS_JWT_AUDIENCE = var.jwt_audience
+      }
+      secrets = { REDIS_URL = "redis-url" }
+    }
     # One follow loop per live recording, polling its live playlist every 0.5 s: CPU stays
     # allocated, at least one instance; more share the recordings by Redis leases. It runs
     # the highlight functions' own path (analysis, detector, instant clips, render tasks),

@@ -197,6 +197,14 @@ resource "google_compute_url_map" "studio" {
       }
     }
 
+    route_rules {
+      priority = 50
+      service  = google_compute_backend_service.studio_events.id
+      match_rules {
+        full_path_match = "/events"
+      }
+    }
+
     dynamic "route_rules" {
       for_each = local.web_index
       content {

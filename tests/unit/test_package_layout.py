@@ -85,6 +85,8 @@ LAYERS: dict[str, frozenset[str]] = {
             "delivery",
         }
     ),
+    # The studio's push channel: the API's token check and channel ownership, over SSE.
+    "studio_events": frozenset({"api", "domain", "adapters", "resources", "errors", "settings"}),
     # The live follower (ADR 0016): a pull loop like the moderation worker's.
     "live_follower": frozenset(
         {

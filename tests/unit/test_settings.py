@@ -23,6 +23,7 @@ from liveclips.settings import (
     MissingSettings,
     ModerationWorkerSettings,
     Settings,
+    StudioEventsSettings,
     require,
 )
 
@@ -82,7 +83,7 @@ def test_a_deployable_without_its_variables_is_refused_naming_each(
 
 
 def test_every_deployable_has_a_class() -> None:
-    assert len(DEPLOYABLES) == 6
+    assert len(DEPLOYABLES) == 7
     assert all(d.required() for d in DEPLOYABLES)
     assert Settings.required() == frozenset(LOCAL_DEFAULTS), "every deployment value is required"
 
@@ -118,6 +119,7 @@ def test_the_iac_sets_what_each_deployable_requires() -> None:
         ClipWorkerSettings,
         ApiSettings,
         ModerationWorkerSettings,
+        StudioEventsSettings,
     ):
         assert [v for v in map(deployable.variable, deployable.required()) if v not in gcp] == []
     for deployable in (BridgeSettings, ChatReviewSettings):
