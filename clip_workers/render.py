@@ -39,6 +39,11 @@ class RenderOutcome:
     key: str | None = None
 
 
+# A render's pieces in the media bucket: expired by a lifecycle rule (terraform/aws/s3.tf)
+# when a crashed render leaves them.
+SCRATCH_PREFIX = "scratch/"
+
+
 def render(task: RenderClipTask) -> RenderOutcome:
     highlight = task.highlight
     clip = task.clip_id
@@ -108,7 +113,7 @@ def _options(clip_id: str, duration_s: float) -> tuple[RenderOptions, RemotePiec
         fan_out = RemotePieces(
             config.render_fan_out_urls,
             bucket=config.media_bucket,
-            scratch_prefix=f"scratch/{clip_id}/",
+            scratch_prefix=f"{SCRATCH_PREFIX}{clip_id}/",
         )
         return RenderOptions(chunk_s=chunk_s, encoder=fan_out), fan_out
     if (os.cpu_count() or 1) < MIN_CPUS_FOR_CHUNKS:

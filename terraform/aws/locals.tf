@@ -4,11 +4,11 @@
 locals {
   buckets = {
     # IVS auto-record output: the clip workers' source while live and the VOD source after.
-    "liveclips-recordings" = { expire_days = var.recordings_retention_days, tier_after_days = 30 }
+    "liveclips-recordings" = { expire_days = var.recordings_retention_days, tier_after_days = 30, expire_prefixes = {} }
     # Clips, posters, sprites and VOD ladders: what viewers fetch through CloudFront.
-    "liveclips-media" = { expire_days = 0, tier_after_days = 30 }
+    "liveclips-media" = { expire_days = 0, tier_after_days = 30, expire_prefixes = { "scratch/" = 1, "live/" = 30 } }
     # Creators' uploads (presigned POST); MediaConvert reads each once.
-    "liveclips-uploads" = { expire_days = var.uploads_retention_days, tier_after_days = 0 }
+    "liveclips-uploads" = { expire_days = var.uploads_retention_days, tier_after_days = 0, expire_prefixes = {} }
   }
 
   bucket_name = { for key in keys(local.buckets) : key => "${var.bucket_prefix}${key}" }

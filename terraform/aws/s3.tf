@@ -90,6 +90,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "bucket" {
       }
     }
   }
+
+  # Working files of the media bucket, by prefix: a crashed render's pieces under
+  # scratch/ (clip_workers/pieces.py), and the live follower's segment copies under live/
+  # that instant clips play until the recording and the rendered clip replace them
+  # (docs/adr/0016-live-segments.md).
+  dynamic "rule" {
+    for_each = { for prefix, days in local.buckets[each.key].expire_prefixes : prefix => days }
+    content {
+      id     = "expire-${trimsuffix(rule.key, "/")}"
+      status = "Enabled"
+      filter {
+        prefix = rule.key
+      }
+      expiration {
+        days = rule.value
+      }
+    }
+  }
 }
 
 data "aws_iam_policy_document" "bucket" {
