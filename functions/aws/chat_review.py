@@ -35,6 +35,9 @@ logger = Logger(service="chat_review")
 # Checked at the cold start: a missing variable fails it, named, not every review.
 require(ChatReviewSettings)
 CHAT_TOPIC = resources.CHAT_MESSAGES_TOPIC
+_KEPT_PER_REVIEW = 50  # sent beside one review's answer: a few ms of publisher hand-off
+# Another instance may have kept some before this one started.
+_kept = {"may_wait": True}
 
 
 @lru_cache(maxsize=1024)
@@ -112,7 +115,36 @@ def _publish(request: ReviewRequest, text: str, channel_id: str | None, at: date
     )
     # Not awaited: the answer must not wait for Pub/Sub. The publisher's own thread sends
     # it (a failure is logged by the callback; the AI moderation then misses one message).
-    pubsub.publish_nowait(CHAT_TOPIC, message, ordering_key=message.channel_id)
+    try:
+        pubsub.publish_nowait(CHAT_TOPIC, message, ordering_key=message.channel_id)
+    except pubsub.PublisherUnavailable as error:  # the message is still allowed: keep it
+        _keep(message, error)
+        return
+    _send_kept()
+
+
+def _keep(message: ChatMessagePosted, error: Exception) -> None:
+    logger.error("chat.message not published; kept", extra={"error": repr(error)})
+    try:
+        chat_limits.keep_unpublished(message.model_dump_json())
+        _kept["may_wait"] = True
+    except chat_limits.REDIS_ERRORS as lost:
+        logger.error("chat.message lost", extra={"id": message.message_id, "error": repr(lost)})
+
+
+def _send_kept() -> None:
+    """Messages an instance could not publish, sent once one can (looked for at each
+    cold start, and after this instance kept one)."""
+    if not _kept["may_wait"]:
+        return
+    try:
+        kept = chat_limits.take_unpublished(_KEPT_PER_REVIEW)
+    except chat_limits.REDIS_ERRORS:
+        return
+    for raw in kept:
+        message = ChatMessagePosted.model_validate_json(raw)
+        pubsub.publish_nowait(CHAT_TOPIC, message, ordering_key=message.channel_id)
+    _kept["may_wait"] = len(kept) == _KEPT_PER_REVIEW
 
 
 def _dead_letter_nowait(

@@ -78,3 +78,24 @@ def set_rules(room_arn: str, rules: RoomRules) -> None:
 
 def rules_of(raw: str) -> RoomRules | None:
     return RoomRules.model_validate(json.loads(raw)) if raw else None
+
+
+# Allowed messages the handler could not hand to Pub/Sub (no credentials, the client
+# failing to build): kept here, where the handler is already connected, and sent by
+# the next review that can publish (functions/aws/chat_review.py). Capped, so an outage
+# that lasts costs memory, not the room.
+UNPUBLISHED_KEY = "chat:unpublished"
+UNPUBLISHED_MAX = 10_000
+
+
+def keep_unpublished(message_json: str) -> None:
+    pipe = client().pipeline(transaction=False)
+    pipe.rpush(UNPUBLISHED_KEY, message_json)
+    pipe.ltrim(UNPUBLISHED_KEY, -UNPUBLISHED_MAX, -1)
+    pipe.execute()
+
+
+def take_unpublished(count: int) -> list[str]:
+    """Up to `count` kept messages, oldest first, removed from the list."""
+    taken = client().lpop(UNPUBLISHED_KEY, count)
+    return [str(raw) for raw in taken] if isinstance(taken, list) else []

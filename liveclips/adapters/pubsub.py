@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from functools import lru_cache
 
+from google.auth.exceptions import GoogleAuthError
 from google.cloud.pubsub_v1 import PublisherClient
 from google.cloud.pubsub_v1.types import PublisherOptions
 from pydantic_core import PydanticSerializationError
 
 from liveclips.adapters.config import settings
 from liveclips.contracts.events import DomainEvent
-from liveclips.errors import PermanentError
+from liveclips.errors import PermanentError, TransientError
 from liveclips.resources import DEAD_LETTER_TOPIC
 
 log = logging.getLogger("liveclips.pubsub")
@@ -32,10 +34,32 @@ class Unpublishable(PermanentError, ValueError):
     that dead-letters what it can never process (the bridges) dead-letters it."""
 
 
+class PublisherUnavailable(TransientError, RuntimeError):
+    """The Pub/Sub client cannot be built here (no credentials found): nothing was sent."""
+
+
 @lru_cache(maxsize=1)
-def _publisher() -> PublisherClient:
+def _built_publisher() -> PublisherClient:
     # PUBSUB_EMULATOR_HOST, when set, points this client at the emulator.
     return PublisherClient(publisher_options=PublisherOptions(enable_message_ordering=True))
+
+
+_BUILD_RETRY_S = 60.0
+_failed_build: dict[str, float | str] = {}  # when building last failed, and why
+
+
+def _publisher() -> PublisherClient:
+    # Looking for credentials can take seconds (a metadata server's timeout): after a
+    # failure, callers on a deadline (the chat review's 200 ms) are refused at once for
+    # a minute rather than each waiting for the same answer.
+    failed_at = float(_failed_build.get("at", -_BUILD_RETRY_S))
+    if time.monotonic() - failed_at < _BUILD_RETRY_S:
+        raise PublisherUnavailable(f"no Pub/Sub client: {_failed_build['why']}")
+    try:
+        return _built_publisher()
+    except GoogleAuthError as error:
+        _failed_build.update(at=time.monotonic(), why=str(error))
+        raise PublisherUnavailable(f"no Pub/Sub client: {error}") from error
 
 
 def _body(event: DomainEvent) -> bytes:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
+from functions.aws import chat_review
 from functions.aws.chat_review import lambda_handler
 from liveclips.adapters import chat_limits
 from liveclips.adapters.config import settings
@@ -18,6 +23,7 @@ from tests.support import pull
 
 pytestmark = pytest.mark.integration
 IVS_BUDGET_S = 0.2
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def room() -> str:
@@ -135,3 +141,41 @@ def test_a_malformed_request_gets_the_fallback_and_a_dead_letter(emulators, even
     assert answer == {"ReviewResult": settings().chat_review_fallback}
     assert letters and complaint in letters[0].attributes["dead_letter_reason"]
     assert letters[0].attributes["dead_letter_source"] == "chat_review"
+
+
+NO_CREDENTIALS_REVIEW = """
+import json, sys
+from functions.aws import chat_review
+from functions.aws.chat_review import lambda_handler
+from liveclips_dev.localcloud.lambda_context import LocalLambdaContext
+print(json.dumps(lambda_handler(json.loads(sys.argv[1]), LocalLambdaContext("chat-review"))))
+"""
+
+
+def test_without_pubsub_credentials_a_message_is_allowed_kept_and_sent_later(emulators):
+    # GIVEN a Lambda with no way to Google (no emulator, no credentials, no metadata server)
+    gone = {"PUBSUB_EMULATOR_HOST", "GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG"}
+    env = {k: v for k, v in os.environ.items() if k not in gone}
+    env.update(GCE_METADATA_HOST="127.0.0.1:9", GCE_METADATA_IP="127.0.0.1:9",
+               CLOUDSDK_CONFIG="/nonexistent", PYTHONPATH=str(ROOT))  # fmt: skip
+    arn = room()
+    chat_limits.set_rules(arn, RoomRules(channel_id="KeptChannel01"))
+    kept = request(arn, "what a save")
+    chat_limits.client().delete(chat_limits.UNPUBLISHED_KEY)
+    # WHEN it reviews an allowed message
+    answered = subprocess.run(
+        [sys.executable, "-c", NO_CREDENTIALS_REVIEW, json.dumps(kept)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    # THEN IVS gets its answer, not an exception, and the message is kept
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout.splitlines()[-1]) == {"ReviewResult": "ALLOW"}
+    assert chat_limits.client().llen(chat_limits.UNPUBLISHED_KEY) == 1
+    # AND the next review that can publish sends it, after its own
+    with fresh_subscription("chat-messages") as sub:
+        chat_review._kept["may_wait"] = True
+        send(request(arn, "and again"))
+        published = pull(sub, timeout_s=10, at_least=2)
+    texts = [json.loads(m.data)["text"] for m in published]
+    assert sorted(texts) == ["and again", "what a save"]
+    assert chat_limits.client().llen(chat_limits.UNPUBLISHED_KEY) == 0
