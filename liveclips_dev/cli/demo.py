@@ -30,6 +30,7 @@ from liveclips.services import vod
 from liveclips_dev.cli.broadcast import ingest_sink
 from liveclips_dev.cli.browser_show import browser_broadcast
 from liveclips_dev.cli.channels import bearer, creator_channel
+from liveclips_dev.cli.local import print_pages
 from liveclips_dev.localcloud.cloud import LocalCloud
 from liveclips_dev.localcloud.live_ingest import live_root
 from liveclips_dev.studio.playout import Studio
@@ -115,8 +116,7 @@ def demo(
         env = cloud.up()
     try:
         os.environ.update(env.vars)
-        if "LIVECLIPS_STUDIO_URL" in env.vars:  # docs/studio-web.md
-            console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]")
+        print_pages(console, env.vars)  # docs/studio-web.md, viewer-app.md, console.md
         summary = _run_show(
             env.vars, out, duration=duration, speed=1.0 if browser else speed, wait_s=wait,
             browser=browser,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -57,13 +58,26 @@ def up(
     for proc in env.processes:
         table.add_row(proc.name, proc.kind, str(proc.port), str(proc.pid), str(proc.log))
     console.print(table)
-    if "LIVECLIPS_STUDIO_URL" in env.vars:
-        console.print(f"web studio: [bold]{env.vars['LIVECLIPS_STUDIO_URL']}/[/]", highlight=False)
+    print_pages(console, env.vars)
+    if "LIVECLIPS_RTMP_URL" in env.vars:
         console.print(f"OBS server: [bold]{env.vars['LIVECLIPS_RTMP_URL']}[/] + the stream key")
         if "LIVECLIPS_RTMPS_URL" in env.vars:  # self-signed: OBS must trust it (studio-web.md)
             console.print(f"OBS server (RTMPS): [bold]{env.vars['LIVECLIPS_RTMPS_URL']}[/]")
     console.print(f"env file: [bold]{env.env_file}[/]")
     console.print(f'load it:  eval "$(liveclips local env --state-dir {state_dir})"')
+
+
+def print_pages(out: Console, env: Mapping[str, str]) -> None:
+    """The three pages' addresses, each with the role to sign in as (any name)."""
+    if "LIVECLIPS_STUDIO_URL" not in env:
+        return
+    base = env["LIVECLIPS_STUDIO_URL"].rstrip("/")
+    for page, path, who in (
+        ("web studio", "/", "a creator"),
+        ("viewer app", "/viewer/", "a viewer"),
+        ("console", "/console/", "the content team (moderator)"),
+    ):
+        out.print(f"{page}: [bold]{base}{path}[/]  (sign in as {who})", highlight=False)
 
 
 @local_app.command()
