@@ -117,15 +117,25 @@ _LIVE = (
 
 
 def live_now(
-    limit: int, after: tuple[datetime, str] | None = None, *, followed_by: str | None = None
+    limit: int,
+    after: tuple[datetime, str] | None = None,
+    *,
+    followed_by: str | None = None,
+    channel_id: str | None = None,
 ) -> list[LiveStream]:
     """LIVE streams of known channels, the most recently started first; `after` is the last
     seen (StartedAt, StreamId). Streams of channels we did not create are not listed:
-    nothing could play them. `followed_by`: only channels this user follows (Follows)."""
+    nothing could play them. `followed_by`: only channels this user follows (Follows);
+    `channel_id`: only that channel's."""
     params: dict[str, Any] = {"limit": limit}
     cursor = ""
+    if channel_id is not None:
+        cursor = " AND s.ChannelId = @channel"
+        params["channel"] = channel_id
     if followed_by is not None:
-        cursor = " AND s.ChannelId IN (SELECT f.ChannelId FROM Follows AS f WHERE f.UserId = @user)"
+        cursor += (
+            " AND s.ChannelId IN (SELECT f.ChannelId FROM Follows AS f WHERE f.UserId = @user)"
+        )
         params["user"] = followed_by
     if after is not None:
         cursor += " AND (s.StartedAt < @at OR (s.StartedAt = @at AND s.StreamId > @id))"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from liveclips.adapters import ivs_playback, redis_store, spanner_channels
 from liveclips.adapters.spanner_channels import LiveStream
@@ -30,12 +31,16 @@ def _playback_url(live: LiveStream) -> str:
 
 @router.get("/live", response_model=LivePage, responses=documented(400))
 def live_now(
-    _caller: AnyCaller, cursor: pagination.Cursor = None, limit: pagination.Limit = 20
+    _caller: AnyCaller,
+    cursor: pagination.Cursor = None,
+    limit: pagination.Limit = 20,
+    channel_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = None,
 ) -> LivePage:
     """Streams on air, the most recently started first: channel, the program scheduled
     when it started, viewers now and the IVS playback URL (private channels: with a
-    short-lived playback token)."""
-    found = spanner_channels.live_now(limit, pagination.decode(cursor))
+    short-lived playback token). `channel_id`: only that channel's stream (a page that
+    went live through IVS learns its stream this way)."""
+    found = spanner_channels.live_now(limit, pagination.decode(cursor), channel_id=channel_id)
     keys = [(live.started_at, live.stream_id) for live in found]
     return LivePage(streams=views(found), next_cursor=pagination.next_cursor(keys, limit))
 

@@ -230,6 +230,24 @@ def test_live_now_lists_streams_with_their_show_viewers_and_playback(http):
     assert list(found).index(private_stream) < list(found).index(public_stream)  # newest first
 
 
+def test_live_now_of_one_channel_is_its_stream_alone(http):
+    # GIVEN two channels on air (a page that went live through IVS asks for its own)
+    owner = user()
+    first, second = (make_channel(http, owner)["channel"] for _ in range(2))
+    first_stream = go_live(first, in_ivs=False, started_ago_s=10)
+    go_live(second, in_ivs=False, started_ago_s=5)
+    headers = as_role(Role.CREATOR, owner)
+
+    only = http.get("/v1/live", params={"channel_id": first["id"]}, headers=headers).json()
+    off_air = make_channel(http, owner)["channel"]["id"]
+    none = http.get("/v1/live", params={"channel_id": off_air}, headers=headers).json()
+    bad = http.get("/v1/live", params={"channel_id": "../x"}, headers=headers)
+
+    assert [s["stream_id"] for s in only["streams"]] == [first_stream]
+    assert none["streams"] == []
+    assert bad.status_code == 422
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_live_now_is_for_anyone_signed_in(http, role):
     assert http.get("/v1/live", headers=as_role(role)).status_code == 200

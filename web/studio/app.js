@@ -293,6 +293,24 @@ async function schedule(form) {
   await loadPrograms(state.channel);
 }
 
+function onStream(streamId) {
+  state.streamId = streamId;
+  $("status").textContent = `live (stream ${streamId})`;
+  $("studio").dataset.stream = streamId;
+  setTimeout(refreshLive, 3000);
+}
+
+// IVS names the stream, and its Stream Start reaches the API a few seconds after the
+// broadcast connects: until then "Clip that", the viewers and the prompts wait for it.
+async function learnStream(channel) {
+  for (let tries = 0; tries < 30 && state.live && !state.streamId; tries += 1) {
+    const { streams } = await api("GET", `live?channel_id=${encodeURIComponent(channel.id)}&limit=1`);
+    if (streams.length) return onStream(streams[0].stream_id);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  if (!state.streamId && state.live) say("Live on IVS, but the service has not seen the stream start yet: clips will wait for it.");
+}
+
 // Every 10 s while live: how many watch, and what the host could take next from chat.
 async function refreshLive() {
   if (!state.streamId) return;
@@ -403,11 +421,9 @@ async function goLive() {
   const stopTracks = () => stream.getTracks().forEach((t) => t.stop());
   state.live = broadcasterFor(config, channel, key, {
     onLive: ({ streamId }) => {
-      state.streamId = streamId;
-      $("status").textContent = `live (stream ${streamId})`;
-      $("studio").dataset.stream = streamId;
       setLive(true);
-      setTimeout(refreshLive, 3000);
+      if (streamId) onStream(streamId);
+      else learnStream(channel).catch((error) => say(error.message));
     },
     onStatus: (text) => { $("status").textContent = text; },
     onEnded: ({ recordingPrefix, vodTitleId }) => {
