@@ -1,5 +1,8 @@
 # The Cloud Run services, one image (Dockerfile), `python -m <module>` each.
 locals {
+  # `iss` of the tokens our accounts sign: the API's public address, behind the studio's
+  # load balancer (studio.tf routes /api/ to it).
+  accounts_issuer = "https://${var.studio_domain}/api"
   run_settings = {
     # One render per instance (ffmpeg takes both CPUs); scale-out is the parallelism.
     "clip-worker" = {
@@ -18,6 +21,7 @@ locals {
           LIVECLIPS_JWT_JWKS_URL                = var.jwt_jwks_url
           LIVECLIPS_JWT_ISSUER                  = var.jwt_issuer
           LIVECLIPS_JWT_AUDIENCE                = var.jwt_audience
+          LIVECLIPS_ACCOUNTS_ISSUER             = local.accounts_issuer
           LIVECLIPS_ANALYTICS_DATABASE          = "analytics"
           LIVECLIPS_IVS_PLAYBACK_ALLOWED_ORIGIN = var.ivs_playback_allowed_origin
           # Cloud Run's front end appends the caller's address (liveclips/adapters/config.py).
@@ -45,6 +49,7 @@ locals {
       secrets = {
         LIVECLIPS_CLOUDFRONT_PRIVATE_KEY   = "cloudfront-private-key"
         LIVECLIPS_IVS_PLAYBACK_PRIVATE_KEY = "ivs-playback-private-key"
+        LIVECLIPS_ACCOUNT_SIGNING_KEYS     = "account-signing-keys"
         OPENAI_API_KEY                     = "openai-api-key"
         REDIS_URL                          = "redis-url"
       }
@@ -63,11 +68,15 @@ locals {
       public      = true, min = 1, max = var.studio_events_max_instances, cpu = "1", memory = "512Mi",
       concurrency = 1000, cpu_idle = false, timeout = "3600s", redis = true
       env = {
-        LIVECLIPS_JWT_JWKS_URL = var.jwt_jwks_url
-        LIVECLIPS_JWT_ISSUER   = var.jwt_issuer
-        LIVECLIPS_JWT_AUDIENCE = var.jwt_audience
+        LIVECLIPS_JWT_JWKS_URL    = var.jwt_jwks_url
+        LIVECLIPS_JWT_ISSUER      = var.jwt_issuer
+        LIVECLIPS_JWT_AUDIENCE    = var.jwt_audience
+        LIVECLIPS_ACCOUNTS_ISSUER = local.accounts_issuer
       }
-      secrets = { REDIS_URL = "redis-url" }
+      secrets = {
+        LIVECLIPS_ACCOUNT_SIGNING_KEYS = "account-signing-keys"
+        REDIS_URL                      = "redis-url"
+      }
     }
     # One follow loop per live recording, polling its live playlist every 0.5 s: CPU stays
     # allocated, at least one instance; more share the recordings by Redis leases. It runs

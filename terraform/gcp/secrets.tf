@@ -1,4 +1,4 @@
-# Values of the API key and the two private keys are added by hand (docs/deploy.md,
+# Values of the API key, the private keys and the account signing keys are added by hand (docs/deploy.md,
 # step 3) so they never pass through Terraform state; the Redis ones are Terraform's.
 locals {
   secrets = {
@@ -6,8 +6,11 @@ locals {
     "cloudfront-private-key" = ["api"]
     # Signs private channels' playback tokens; the public half is imported into IVS.
     "ivs-playback-private-key" = ["api", "functions"]
-    "redis-url"                = ["functions", "api"]
-    "redis-ca"                 = ["functions", "api"]
+    "redis-url"                = ["functions", "api", "studio-events"]
+    "redis-ca"                 = ["functions", "api", "studio-events"]
+    # Our own issuer's RS256 keys by kid (docs/accounts.md): the API signs and verifies,
+    # the studio's events service verifies.
+    "account-signing-keys" = ["api", "studio-events"]
   }
   secret_grants = merge([for s, readers in local.secrets : { for r in readers : "${s}/${r}" => { secret = s, sa = r } }]...)
 }
