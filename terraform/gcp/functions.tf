@@ -96,7 +96,24 @@ resource "google_cloudfunctions2_function" "fn" {
       # into (event, context) by functions-framework, as on the emulator.
       FUNCTION_SIGNATURE_TYPE = contains(local.http_functions, each.key) ? "http" : "event"
       LIVECLIPS_AWS_ROLE_ARN  = local.aws_role_arn["functions"]
+      # creator.live pushes (notify_follower, docs/social.md): FCM in this project, APNs
+      # with the app's token key when one is configured.
+      LIVECLIPS_FCM_PROJECT = var.project
+      }, var.apns_key_id == "" ? {} : {
+      LIVECLIPS_APNS_TEAM_ID = var.apns_team_id
+      LIVECLIPS_APNS_KEY_ID  = var.apns_key_id
+      LIVECLIPS_APNS_TOPIC   = var.apns_topic
     })
+
+    dynamic "secret_environment_variables" {
+      for_each = var.apns_key_id == "" ? {} : { LIVECLIPS_APNS_PRIVATE_KEY = "apns-private-key" }
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project
+        secret     = google_secret_manager_secret.secret[secret_environment_variables.value].secret_id
+        version    = "latest"
+      }
+    }
 
     secret_environment_variables {
       key        = "REDIS_URL"

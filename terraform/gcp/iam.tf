@@ -161,3 +161,10 @@ resource "google_pubsub_subscription_iam_member" "agent_forwards" {
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent
 }
+
+# notify_follower sends creator.live through FCM HTTP v1 in this project (docs/social.md).
+resource "google_project_iam_member" "functions_fcm" {
+  project = var.project
+  role    = "roles/firebasecloudmessaging.admin"
+  member  = google_service_account.sa["functions"].member
+}

@@ -11,6 +11,8 @@ locals {
     # Our own issuer's RS256 keys by kid (docs/accounts.md): the API signs and verifies,
     # the studio's events service verifies.
     "account-signing-keys" = ["api", "studio-events"]
+    # The iOS app's APNs token key (.p8), for creator.live pushes (docs/social.md).
+    "apns-private-key" = ["functions"]
   }
   secret_grants = merge([for s, readers in local.secrets : { for r in readers : "${s}/${r}" => { secret = s, sa = r } }]...)
 }

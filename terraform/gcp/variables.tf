@@ -128,3 +128,20 @@ variable "chat_logging_configuration_arn" {
   type        = string
   default     = ""
 }
+
+# APNs token authentication for the iOS app (docs/social.md); empty: no iOS pushes.
+variable "apns_team_id" {
+  type    = string
+  default = ""
+}
+
+variable "apns_key_id" {
+  type    = string
+  default = ""
+}
+
+variable "apns_topic" {
+  description = "The iOS app's bundle id"
+  type        = string
+  default     = ""
+}
