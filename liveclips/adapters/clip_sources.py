@@ -30,6 +30,7 @@ from liveclips.domain.hls import (
     plan_clip,
 )
 from liveclips.domain.live_playlist import LIVE_COPY_PLAYLIST, live_copy_prefix
+from liveclips.errors import TransientError
 from liveclips.media.render import TrackingCopy
 
 _HTTP_TIMEOUT_S = 10.0
@@ -38,8 +39,8 @@ _HTTP_TIMEOUT_S = 10.0
 TRACKING_MAX_HEIGHT = 360
 
 
-class SourceUnreadable(OSError):
-    """A playlist or segment the source names could not be fetched."""
+class SourceUnreadable(TransientError, OSError):
+    """A playlist or segment the source names could not be fetched (a retry may)."""
 
 
 class ClipSource(Protocol):

@@ -20,6 +20,7 @@ from liveclips.adapters.spanner import COMMIT_TS, _one, database, ensure_recordi
 from liveclips.contracts.events import HighlightDetected
 from liveclips.domain.clip_titles import clip_tags, clip_title
 from liveclips.domain.programs import earliest_overlapping_start
+from liveclips.errors import PermanentError
 
 # FAILED: every attempt the render queue allows has failed (the task is dead-lettered).
 ClipState = Literal["RENDERING", "PUBLISHED", "FAILED"]
@@ -336,7 +337,7 @@ class RestoredClip:
     clip_ids: list[str]  # the clip and the other presets of its highlight
 
 
-class NotTakenDown(ValueError):
+class NotTakenDown(PermanentError, ValueError):
     """Restoring a clip nobody took down."""
 
 

@@ -12,6 +12,7 @@ from google.cloud.spanner_v1.transaction import Transaction
 
 from liveclips.adapters.spanner import COMMIT_TS, database
 from liveclips.domain.comments import CommentState, SubjectKind, state_after_report
+from liveclips.errors import PermanentError
 
 _T = spanner.param_types
 
@@ -40,8 +41,8 @@ def _first(txn: Transaction, sql: str, **params: Any) -> list[Any] | None:
 # --- follows ---------------------------------------------------------------------------
 
 
-class UnknownChannel(LookupError):
-    pass
+class UnknownChannel(PermanentError, LookupError):
+    """A follow of a channel that does not exist."""
 
 
 @dataclass(frozen=True)
