@@ -359,34 +359,37 @@ def test_a_flagged_comment_is_removed_by_the_ai_moderation(
 # --- the personalised feed ---------------------------------------------------------------
 
 
+def whole_feed(http: TestClient, viewer: str, limit: int = 50) -> list[str]:
+    """Every clip of the viewer's feed, page after page (other tests' clips share it)."""
+    ids: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = http.get("/v1/feed", params=params, headers=bearer(viewer)).json()
+        ids += [c["id"] for c in page["clips"]]
+        if not (cursor := page["next_cursor"]):
+            return ids
+
+
 def test_the_feed_is_personalised_for_a_viewer_with_signals_only(http: TestClient) -> None:
     fresh_feed()
     channels = [make_channel(f"Show {i}") for i in range(6)]
-    # The oldest clip ranks last globally.
-    seeded = [seed_clip(ch, age_s=600.0 * (i + 1)) for i, ch in enumerate(channels)]
-    newcomer = http.get("/v1/feed", params={"limit": 50}, headers=bearer(user())).json()
-    global_order = [c["id"] for c in newcomer["clips"]]
+    # The oldest clip ranks last globally; minutes apart, and newer than what other tests
+    # left in the feed, so all of them are in the snapshot's personalised head.
+    seeded = [seed_clip(ch, age_s=30.0 * (i + 1)) for i, ch in enumerate(channels)]
+    global_order = whole_feed(http, user())
     ours = [s.clip_id for s in seeded]
     assert [c for c in global_order if c in ours] == ours  # newest first, all engagement 0
 
     fan = user()
     assert http.put(f"/v1/me/follows/{channels[-1]}", headers=bearer(fan)).status_code == 200
-    mine = [c["id"] for c in http.get("/v1/feed", params={"limit": 50}, headers=bearer(fan))
-            .json()["clips"]]  # fmt: skip
+    mine = whole_feed(http, fan)
     assert sorted(mine) == sorted(global_order)
     assert mine.index(ours[-1]) < global_order.index(ours[-1])  # the followed creator rose
     # Its pages are cursor-paged like the global feed's, over the same personal order.
-    paged, cursor = [], None
-    while True:
-        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
-        page = http.get("/v1/feed", params=params, headers=bearer(fan)).json()
-        paged += [c["id"] for c in page["clips"]]
-        if not (cursor := page["next_cursor"]):
-            break
-    assert paged == mine
+    assert whole_feed(http, fan, limit=7) == mine
     # Still a newcomer's feed for a new viewer, read from the shared cache.
-    again = http.get("/v1/feed", params={"limit": 50}, headers=bearer(user())).json()
-    assert [c["id"] for c in again["clips"]] == global_order
+    assert whole_feed(http, user()) == global_order
 
     # Watching a clip through teaches its channel; skipping teaches the opposite.
     watcher = user()
@@ -402,8 +405,7 @@ def test_the_feed_is_personalised_for_a_viewer_with_signals_only(http: TestClien
     )
     affinity = viewer_affinity.load(watcher)
     assert affinity.channels[channels[-2]] > 0 > affinity.channels[channels[0]]
-    theirs = [c["id"] for c in http.get("/v1/feed", params={"limit": 50},
-                                        headers=bearer(watcher)).json()["clips"]]  # fmt: skip
+    theirs = whole_feed(http, watcher)
     assert theirs.index(ours[-2]) < global_order.index(ours[-2])
     # One skip of the top clip does not bury it (the global lead is worth more), but it
     # never lifts it either.
