@@ -90,9 +90,22 @@ def run_once(
         channels[posted.message_id] = posted.channel_id
         ack_ids_by_message.setdefault(posted.message_id, []).append(item.ack_id)
     verdicts = moderate(list(lines.values()), store=lambda v: _store(v, channels)) if lines else []
+    decided = settle(subscriber, subscription, verdicts, ack_ids_by_message, done)
+    return Pass(len(received), len(decided), len(lines) - len(decided), skipped)
+
+
+def settle(
+    subscriber: pubsub_v1.SubscriberClient,
+    subscription: str,
+    verdicts: list[Verdict],
+    ack_ids_by_message: dict[str, list[str]],
+    done: list[str],
+) -> set[str]:
+    """Acknowledge what was decided (and `done`, the messages never to be judged); anything
+    not decided (pending, IVS Chat unreachable, or somehow unanswered) comes back at once.
+    Returns the ids decided."""
     decided = {v.message_id for v in verdicts if v.status is Status.DECIDED}
-    done += [ack for message_id in decided for ack in ack_ids_by_message[message_id]]
-    # Anything not decided (pending, IVS Chat unreachable, or somehow unanswered) comes back.
+    done = done + [ack for message_id in decided for ack in ack_ids_by_message[message_id]]
     again = [ack for m, acks in ack_ids_by_message.items() if m not in decided for ack in acks]
     if done:
         subscriber.acknowledge(subscription=subscription, ack_ids=done)
@@ -100,7 +113,7 @@ def run_once(
         subscriber.modify_ack_deadline(
             subscription=subscription, ack_ids=again, ack_deadline_seconds=0
         )
-    return Pass(len(received), len(decided), len(lines) - len(decided), skipped)
+    return decided
 
 
 def _store(verdicts: list[Verdict], channels: dict[str, str]) -> None:

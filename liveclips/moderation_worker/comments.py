@@ -20,7 +20,7 @@ from liveclips.contracts.events import decode
 from liveclips.contracts.social import CommentPosted
 from liveclips.delivery import DeadLettered, deliver
 from liveclips.domain.moderation_policy import Action
-from liveclips.moderation_worker.batches import Moderate, Pass, pull_batch
+from liveclips.moderation_worker.batches import Moderate, Pass, pull_batch, settle
 from liveclips.services.moderation import ChatLine, Status, Verdict, moderate_batch
 
 log = logging.getLogger("liveclips.moderation_worker")
@@ -66,13 +66,5 @@ def run_once(
                                             posted.text, posted.occurred_at)  # fmt: skip
         acks.setdefault(posted.comment_id, []).append(item.ack_id)
     verdicts = moderate(list(lines.values()), store=_keep, act=act_on_comment) if lines else []
-    decided = {v.message_id for v in verdicts if v.status is Status.DECIDED}
-    done += [ack for comment_id in decided for ack in acks[comment_id]]
-    again = [ack for c, ids in acks.items() if c not in decided for ack in ids]
-    if done:
-        subscriber.acknowledge(subscription=subscription, ack_ids=done)
-    if again:
-        subscriber.modify_ack_deadline(
-            subscription=subscription, ack_ids=again, ack_deadline_seconds=0
-        )
+    decided = settle(subscriber, subscription, verdicts, acks, done)
     return Pass(len(received), len(decided), len(lines) - len(decided), skipped)
