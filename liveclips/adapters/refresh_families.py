@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 import redis
 
@@ -26,6 +27,8 @@ from liveclips.domain.accounts import (
     Rotation,
     rotate,
 )
+
+A = TypeVar("A")
 
 _ATTEMPTS = 5
 
@@ -68,29 +71,15 @@ def rotate_stored(
 ) -> Rotation | None:
     """The outcome of presenting `presented` (None: no such family, or it expired); when
     it rotated, the family records `access` (jti, expiry) as issued under it."""
-    key = _family_key(presented.family_id)
-    client = redis_store.client()
-    for _ in range(_ATTEMPTS):
-        with client.pipeline(transaction=True) as pipe:
-            try:
-                pipe.watch(key)
-                raw = pipe.get(key)
-                if not raw:
-                    return None
-                family = Family.from_dict(json.loads(str(raw)))
-                result = rotate(family, presented, successor, now, limits)
-                updated = result.family
-                if result.outcome is Outcome.ROTATED:
-                    updated = updated.with_access_token(access[0], access[1], now)
-                    result = replace(result, family=updated)
-                pipe.multi()
-                if updated != family:
-                    pipe.set(key, json.dumps(updated.to_dict()), ex=_ttl_s(updated, now, limits))
-                pipe.execute()
-                return result
-            except redis.WatchError:
-                continue  # another use of this family won the race: decide again
-    raise RuntimeError(f"refresh family {presented.family_id} kept changing")
+
+    def step(family: Family) -> tuple[Family, Rotation]:
+        result = rotate(family, presented, successor, now, limits)
+        if result.outcome is Outcome.ROTATED:
+            rotated = result.family.with_access_token(access[0], access[1], now)
+            result = replace(result, family=rotated)
+        return result.family, result
+
+    return _watched(presented.family_id, step, now, limits, write_unchanged=False)
 
 
 def add_access_token(family_id: str, jti: str, expires_at: datetime, now: datetime,
@@ -106,6 +95,19 @@ def revoke(family_id: str, now: datetime, limits: FamilyLimits) -> Family | None
 def _update(
     family_id: str, change: Callable[[Family], Family], now: datetime, limits: FamilyLimits
 ) -> Family | None:
+    return _watched(family_id, lambda f: (change(f), f), now, limits, write_unchanged=True)
+
+
+def _watched(
+    family_id: str,
+    step: Callable[[Family], tuple[Family, A]],
+    now: datetime,
+    limits: FamilyLimits,
+    *,
+    write_unchanged: bool,
+) -> A | None:
+    """`step` on the stored family, written back in one optimistic transaction (None: no
+    such family); a concurrent change makes it decide again on what that wrote."""
     key = _family_key(family_id)
     client = redis_store.client()
     for _ in range(_ATTEMPTS):
@@ -116,13 +118,14 @@ def _update(
                 if not raw:
                     return None
                 family = Family.from_dict(json.loads(str(raw)))
-                updated = change(family)
+                updated, answer = step(family)
                 pipe.multi()
-                pipe.set(key, json.dumps(updated.to_dict()), ex=_ttl_s(updated, now, limits))
+                if write_unchanged or updated != family:
+                    pipe.set(key, json.dumps(updated.to_dict()), ex=_ttl_s(updated, now, limits))
                 pipe.execute()
-                return family
+                return answer
             except redis.WatchError:
-                continue
+                continue  # another use of this family won the race: decide again
     raise RuntimeError(f"refresh family {family_id} kept changing")
 
 
